@@ -1,1 +1,100 @@
-export {}
+import closeWithGrace from 'close-with-grace'
+import type { FastifyInstance } from 'fastify'
+import { loadConfig, type Config } from './config.js'
+import { countActiveApiKeys } from './db/api-keys.js'
+import { openDatabase, type DbHandle } from './db/connect.js'
+import { migrateToLatest } from './db/migrate.js'
+import { buildApp } from './http/app.js'
+import { createLogger, type Logger } from './log.js'
+
+export interface RunningService {
+  readonly app: FastifyInstance
+  readonly config: Config
+  /** Stops taking requests, lets in-flight ones finish, then closes the database. */
+  close(): Promise<void>
+}
+
+/** Raised when the service must not start; the message says what to do. */
+export class StartupError extends Error {
+  readonly code = 'startup-refused'
+}
+
+/** Opens the database the config names and migrates it; the caller closes the handle. */
+export async function openMigratedDatabase(config: Config, log: Logger): Promise<DbHandle> {
+  const handle = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: config.pgliteDir,
+  })
+  try {
+    const results = await migrateToLatest(handle.db)
+    for (const r of results) log.info({ migration: r.migrationName, status: r.status }, 'migration')
+  } catch (err) {
+    await handle.close()
+    throw err
+  }
+  return handle
+}
+
+/**
+ * Composition root: config → logger → database → migrations → app → listen.
+ * Nothing listens until every check passed; bad config throws before the database opens.
+ */
+export async function startService(
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<RunningService> {
+  const config = loadConfig(env)
+  const log = createLogger(config.logLevel)
+  const handle = await openMigratedDatabase(config, log)
+  log.info({ database: handle.location }, 'database ready')
+  let app: FastifyInstance | undefined
+  try {
+    if (!config.authEnabled) {
+      log.warn(
+        { host: config.host },
+        'auth is off: every request acts as admin (allowed on loopback only)',
+      )
+    } else if ((await countActiveApiKeys(handle.db)) === 0) {
+      throw new StartupError(
+        'auth is on but no API key exists: create one with `patrol keys create --role admin`',
+      )
+    }
+    app = await buildApp({ db: handle.db, log, config })
+    await app.listen({ host: config.host, port: config.port })
+  } catch (err) {
+    await app?.close()
+    await handle.close()
+    throw err
+  }
+  const running = app
+  let closing: Promise<void> | undefined
+  return {
+    app: running,
+    config,
+    close: () =>
+      (closing ??= (async () => {
+        try {
+          await running.drain(config.shutdownGraceMs)
+          await running.close()
+        } finally {
+          await handle.close()
+        }
+      })()),
+  }
+}
+
+/**
+ * `patrol serve`: starts the service and stops it gracefully on SIGTERM/SIGINT
+ * (a second signal, or the grace period running out, exits at once).
+ */
+export async function serve(
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<RunningService> {
+  const service = await startService(env)
+  const log = service.app.log
+  closeWithGrace({ delay: service.config.shutdownGraceMs }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'shutting down after an uncaught error')
+    else log.info({ signal }, 'shutting down')
+    await service.close()
+  })
+  return service
+}

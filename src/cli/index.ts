@@ -1,0 +1,14 @@
+import { Command } from 'commander'
+import { addBasicCommands } from './basic-commands.js'
+
+const program = new Command()
+  .name('patrol')
+  .description('Patrol route optimisation service: API server and tools')
+  .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({
+    outputError: (text, write) => write(`patrol: ${text.replace(/^error: /, '')}`),
+  })
+
+addBasicCommands(program)
+
+await program.parseAsync(process.argv)

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { Config } from '../config.js'
+import type { Database } from '../db/database.js'
+import type { Logger } from '../log.js'
+import { installAuth } from './auth.js'
+import { installDrain } from './drain.js'
+import { installErrorHandlers } from './errors.js'
+import { healthRoutes } from './routes/health.js'
+import { meRoutes } from './routes/me.js'
+import { ProblemSchema } from './schemas.js'
+
+/** Everything the HTTP layer needs; the server and the tests build the same app from it. */
+export interface AppDeps {
+  readonly db: Kysely<Database>
+  readonly log: Logger
+  readonly config: Config
+}
+
+const REQUEST_ID = /^[\w.-]{1,64}$/ // a client's id is echoed into logs: keep it tame
+
+/**
+ * Builds the Fastify app with every route registered; does not listen.
+ * Validation rejects unknown properties instead of stripping them (mass assignment).
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    requestTimeout: config.requestTimeoutMs,
+    handlerTimeout: config.handlerTimeoutMs,
+    return503OnClosing: true,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  })
+
+  app.addSchema(ProblemSchema)
+  installErrorHandlers(app)
+  installDrain(app)
+  installAuth(app, deps.db, config.authEnabled)
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Patrol route optimisation service',
+        version: '0.1.0',
+        description:
+          'Street networks, incident ingest, segment risk and time-bucketed patrol plans.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+    },
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`),
+    },
+  })
+  // routes that declare roles carry the security requirement in the OpenAPI document
+  app.addHook('onRoute', (route) => {
+    const roles = route.config?.roles
+    if (!roles || !route.schema) return
+    route.schema.security = [{ bearer: [] }, { apiKey: [] }]
+    route.schema.description = [
+      route.schema.description,
+      `Roles: ${roles.join(', ')} (admin always).`,
+    ]
+      .filter(Boolean)
+      .join('\n\n')
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  await app.register(healthRoutes, deps)
+  await app.register(meRoutes)
+  return app
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, isLoopbackHost, loadConfig, redactDatabaseUrl } from '../src/config.js'
+
+describe('loadConfig', () => {
+  it('serves the demo on loopback with PGlite and auth off when nothing is set', () => {
+    const config = loadConfig({})
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 3000,
+      databaseUrl: undefined,
+      pgliteDir: './.patrol/db',
+      logLevel: 'info',
+      authEnabled: false,
+      demoDataDir: './data',
+    })
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('names every bad variable in one error', () => {
+    const attempt = () =>
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', AUTH: 'maybe' })
+    expect(attempt).toThrow(ConfigError)
+    try {
+      attempt()
+    } catch (err) {
+      const problems = (err as ConfigError).problems
+      expect(problems).toHaveLength(4)
+      expect(problems.join('\n')).toMatch(/PORT must be an integer from 0 to 65535, got "eighty"/)
+      expect(problems.join('\n')).toMatch(/LOG_LEVEL must be one of/)
+      expect(problems.join('\n')).toMatch(/DATABASE_URL must start with postgres/)
+      expect(problems.join('\n')).toMatch(/AUTH must be one of on\|off, got "maybe"/)
+    }
+  })
+
+  it('turns auth on by default on a public host and refuses AUTH=off there', () => {
+    expect(loadConfig({ HOST: '0.0.0.0' }).authEnabled).toBe(true)
+    expect(() => loadConfig({ HOST: '0.0.0.0', AUTH: 'off' })).toThrow(
+      /AUTH=off is only allowed when HOST is a loopback/,
+    )
+    expect(loadConfig({ HOST: '127.0.0.1', AUTH: 'on' }).authEnabled).toBe(true)
+  })
+
+  it('reads PostgreSQL, limits and the PGlite directory', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u:secret@db:5432/patrol',
+      PGLITE_DIR: '/var/lib/patrol',
+      BODY_LIMIT_BYTES: '2048',
+      DEMO_DATA: 'off',
+    })
+    expect(config.databaseUrl).toBe('postgres://u:secret@db:5432/patrol')
+    expect(config.pgliteDir).toBe('/var/lib/patrol')
+    expect(config.bodyLimitBytes).toBe(2048)
+    expect(config.demoDataDir).toBeUndefined()
+  })
+
+  it('rejects limits out of range', () => {
+    expect(() => loadConfig({ BODY_LIMIT_BYTES: '10' })).toThrow(
+      /BODY_LIMIT_BYTES must be an integer from 1024/,
+    )
+  })
+})
+
+describe('isLoopbackHost', () => {
+  it('accepts only addresses this machine alone can reach', () => {
+    expect(['127.0.0.1', '127.3.2.1', 'localhost', '::1'].every(isLoopbackHost)).toBe(true)
+    expect(['0.0.0.0', '10.0.0.1', 'example.org', '::'].some(isLoopbackHost)).toBe(false)
+  })
+})
+
+describe('redactDatabaseUrl', () => {
+  it('hides the password', () => {
+    expect(redactDatabaseUrl('postgres://u:secret@db:5432/x')).toBe('postgres://u:***@db:5432/x')
+    expect(redactDatabaseUrl('postgres://db/x')).toBe('postgres://db/x')
+  })
+})

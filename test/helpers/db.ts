@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto'
+import { openDatabase, type DbHandle } from '../../src/db/connect.js'
+import { migrateToLatest } from '../../src/db/migrate.js'
+
+export type Dialect = 'pglite' | 'postgres'
+
+/** PGlite always; PostgreSQL too when TEST_DATABASE_URL names one (CI sets it). */
+export const DIALECTS: readonly Dialect[] = process.env.TEST_DATABASE_URL
+  ? ['pglite', 'postgres']
+  : ['pglite']
+
+/**
+ * A fresh, migrated database: in-memory PGlite, or a private schema on the test PostgreSQL
+ * that is dropped again on close.
+ */
+export async function openTestDatabase(
+  dialect: Dialect,
+  options: { migrate?: boolean } = {},
+): Promise<DbHandle> {
+  const schema = `t_${randomBytes(6).toString('hex')}`
+  const handle =
+    dialect === 'pglite'
+      ? await openDatabase({ pgliteDir: 'memory://' })
+      : await openDatabase({ databaseUrl: process.env.TEST_DATABASE_URL, schema })
+  if (options.migrate !== false) await migrateToLatest(handle.db)
+  if (dialect === 'pglite') return handle
+  return {
+    ...handle,
+    async close() {
+      if (handle.backend.kind === 'postgres')
+        await handle.backend.pool.query(`drop schema if exists ${schema} cascade`)
+      await handle.close()
+    },
+  }
+}
