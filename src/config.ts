@@ -24,6 +24,8 @@ export interface Config {
   readonly shutdownGraceMs: number
   /** Folder holding the demo city (`atlanta/`); `undefined` disables loading it on first start. */
   readonly demoDataDir: string | undefined
+  /** Resident report types (Open311 services), synced into the database at start. */
+  readonly reportTypesFile: string
 }
 
 export class ConfigError extends Error {
@@ -115,6 +117,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     handlerTimeoutMs,
     shutdownGraceMs,
     demoDataDir: demo === 'on' ? env.DEMO_DATA_DIR || './data' : undefined,
+    reportTypesFile: env.REPORT_TYPES_FILE || './data/report-types.json',
   })
 }
 

@@ -1,11 +1,14 @@
+import { readFileSync } from 'node:fs'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig, type Config } from './config.js'
 import { countActiveApiKeys } from './db/api-keys.js'
 import { openDatabase, type DbHandle } from './db/connect.js'
 import { migrateToLatest } from './db/migrate.js'
+import { syncServiceTypes } from './db/reports.js'
 import { buildApp } from './http/app.js'
 import { createLogger, type Logger } from './log.js'
+import { parseServiceTypes } from './reports/index.js'
 
 export interface RunningService {
   readonly app: FastifyInstance
@@ -19,7 +22,7 @@ export class StartupError extends Error {
   readonly code = 'startup-refused'
 }
 
-/** Opens the database the config names and migrates it; the caller closes the handle. */
+/** Opens the database the config names, migrates it and syncs the report types; the caller closes it. */
 export async function openMigratedDatabase(config: Config, log: Logger): Promise<DbHandle> {
   const handle = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -28,6 +31,11 @@ export async function openMigratedDatabase(config: Config, log: Logger): Promise
   try {
     const results = await migrateToLatest(handle.db)
     for (const r of results) log.info({ migration: r.migrationName, status: r.status }, 'migration')
+    const types = parseServiceTypes(
+      readFileSync(config.reportTypesFile, 'utf8'),
+      config.reportTypesFile,
+    )
+    await syncServiceTypes(handle.db, types)
   } catch (err) {
     await handle.close()
     throw err

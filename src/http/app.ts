@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
@@ -11,6 +12,8 @@ import { installDrain } from './drain.js'
 import { installErrorHandlers } from './errors.js'
 import { healthRoutes } from './routes/health.js'
 import { meRoutes } from './routes/me.js'
+import { open311Routes } from './routes/open311.js'
+import { reportReviewRoutes } from './routes/report-review.js'
 import { ProblemSchema } from './schemas.js'
 
 /** Everything the HTTP layer needs; the server and the tests build the same app from it. */
@@ -81,8 +84,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .join('\n\n')
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
+  // per-route limits (config.rateLimit), counted per API key
+  await app.register(rateLimit, {
+    global: false,
+    keyGenerator: (request) => request.apiKey?.id ?? request.ip,
+  })
 
   await app.register(healthRoutes, deps)
   await app.register(meRoutes)
+  await app.register(open311Routes, deps)
+  await app.register(reportReviewRoutes, deps)
   return app
 }
