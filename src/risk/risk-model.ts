@@ -1,0 +1,286 @@
+import { aoristicBucketWeights, aoristicDecay } from './aoristic.js'
+import { compareByKnownAt, knownAtMs, knownOccurredToMs } from './availability.js'
+import { bucketLayout, forEachBucketPiece, type BucketLayout } from './buckets.js'
+import { DecayGroup } from './decay-group.js'
+import { categoryWeightOf, type ScorerParams } from './scorer-params.js'
+import type { ResidentReport, RiskIncident, RiskSegment } from './types.js'
+import { DAY_MS, HOUR_MS, zoneClock, type ZoneClock } from './zone-clock.js'
+
+/** Options of `RiskModel` besides the scorer parameters. */
+export interface RiskModelOptions {
+  /** IANA zone of the agency; buckets are local wall-clock times. */
+  readonly timeZone: string
+  /**
+   * Start of the incident history, for rate calibration; defaults to the earliest occurrence among the
+   * counted incidents known at the forecast time.
+   */
+  readonly historyStartMs?: number
+}
+
+/**
+ * The decayed evidence the forecast of one window reads: stored sums plus the factor turning them into
+ * values at `asOfMs` (value = stored × factor). Views into the model, valid until it next changes.
+ */
+export interface ModelState {
+  readonly asOfMs: number
+  readonly layout: BucketLayout
+  /** Effective history length W = τ(1 − e^{−H/τ}) in days: decayed count ÷ W = crimes per day. */
+  readonly effectiveDays: number
+  readonly longFactor: number
+  readonly shortFactor: number
+  readonly reportFactor: number
+  /** Long-decayed count per category, and its network total (stored units). */
+  readonly categoryCounts: ReadonlyMap<
+    string,
+    { readonly cells: Float64Array; readonly total: number }
+  >
+  /** Long-decayed count of all counted categories (stored units). */
+  readonly allCounts: Float64Array
+  readonly allTotal: number
+  /** Short (near-repeat) decayed count of all counted categories (stored units). */
+  readonly recentCounts: Float64Array
+  readonly recentTotal: number
+  /** Decayed report count per configured report type (stored units). */
+  readonly reportCounts: ReadonlyMap<string, Float64Array>
+  /** Profile row of each segment in `profileRows` (−1 = no history: global profile). */
+  readonly profileRowOf: Int32Array
+  /** Decayed bucket counts, `layout.count` cells per row (stored units, long factor). */
+  readonly profileRows: Float64Array
+  /** Decayed bucket counts over the network (stored units, long factor). */
+  readonly globalProfile: Float64Array
+}
+
+/**
+ * Incremental state of the default scorer over time. Incidents are queued with `addIncidents` and
+ * enter the sums only once `advanceTo` passes the time they became known, so one model can walk
+ * forward through a back-test and every forecast sees only what was reported before it.
+ */
+export class RiskModel {
+  readonly segments: ReadonlyArray<RiskSegment>
+  readonly params: ScorerParams
+  readonly layout: BucketLayout
+  readonly clock: ZoneClock
+  readonly #historyStartMs: number | undefined
+  #earliestKnownMs = Infinity
+  #asOfMs = -Infinity
+  #pending: RiskIncident[] = []
+  #pendingSorted = true
+  #pendingReports: ResidentReport[] = []
+  readonly #long: DecayGroup
+  readonly #short: DecayGroup
+  readonly #reportGroup: DecayGroup
+  readonly #categoryHandles = new Map<string, number>()
+  readonly #allHandle: number
+  readonly #recentHandle: number
+  readonly #rowsHandle: number
+  readonly #globalHandle: number
+  readonly #reportHandles = new Map<string, number>()
+  readonly #rowOf: Int32Array
+  #rowCount = 0
+  readonly #history = new Map<number, RiskIncident[]>()
+
+  constructor(
+    segments: ReadonlyArray<RiskSegment>,
+    params: ScorerParams,
+    options: RiskModelOptions,
+  ) {
+    segments.forEach((segment, i) => {
+      if (segment.index !== i) {
+        throw new RangeError(
+          `Segment at position ${i} has index ${segment.index} - pass segments in index order.`,
+        )
+      }
+    })
+    this.segments = segments
+    this.params = params
+    this.layout = bucketLayout(params.buckets)
+    this.clock = zoneClock(options.timeZone)
+    this.#historyStartMs = options.historyStartMs
+    const n = segments.length
+    this.#long = new DecayGroup(params.longTauDays * DAY_MS, 0)
+    this.#short = new DecayGroup(params.nearRepeatTauDays * DAY_MS, 0)
+    this.#reportGroup = new DecayGroup(params.reportTauDays * DAY_MS, 0)
+    this.#allHandle = this.#long.addArray(n)
+    this.#rowsHandle = this.#long.addArray(64 * this.layout.count)
+    this.#globalHandle = this.#long.addArray(this.layout.count)
+    this.#recentHandle = this.#short.addArray(n)
+    for (const [type, weight] of Object.entries(params.reports)) {
+      if (weight.weight > 0 && weight.cap > 0)
+        this.#reportHandles.set(type, this.#reportGroup.addArray(n))
+    }
+    this.#rowOf = new Int32Array(n).fill(-1)
+  }
+
+  /** The instant the state describes: everything known strictly before it is in the sums. */
+  get asOfMs(): number {
+    return this.#asOfMs
+  }
+
+  /** True when the incident enters the score under these parameters. */
+  counts(incident: RiskIncident): boolean {
+    if (incident.enforcement && !this.params.includeEnforcement) return false
+    return categoryWeightOf(this.params, incident.category) > 0
+  }
+
+  /**
+   * Queues incidents; each enters the sums at the first `advanceTo` past the time it became known.
+   * @throws RangeError for a segment index outside the network.
+   */
+  addIncidents(incidents: Iterable<RiskIncident>): void {
+    for (const incident of incidents) {
+      const u = incident.segmentIndex
+      if (!Number.isInteger(u) || u < 0 || u >= this.segments.length) {
+        throw new RangeError(
+          `Incident on segment ${u} is outside the network of ${this.segments.length} segments - re-snap after rebuilding the network.`,
+        )
+      }
+      if (!this.counts(incident)) continue
+      this.#pending.push(incident)
+      this.#pendingSorted = false
+    }
+  }
+
+  /** Queues resident reports (ignored unless their type is configured in `params.reports`). */
+  addReports(reports: Iterable<ResidentReport>): void {
+    for (const report of reports) {
+      if (this.#reportHandles.has(report.type)) this.#pendingReports.push(report)
+    }
+    this.#pendingReports.sort(
+      (a, b) => a.reportedAtMs - b.reportedAtMs || a.segmentIndex - b.segmentIndex,
+    )
+  }
+
+  /**
+   * Moves the model to `asOfMs`, adding every queued incident known before it.
+   * @throws RangeError when asked to go back in time (build a new model instead).
+   */
+  advanceTo(asOfMs: number): void {
+    if (asOfMs < this.#asOfMs) {
+      throw new RangeError(
+        `Cannot move the risk model back from ${new Date(this.#asOfMs).toISOString()} to ${new Date(asOfMs).toISOString()} - build a new model.`,
+      )
+    }
+    this.#asOfMs = asOfMs
+    if (!this.#pendingSorted) {
+      this.#pending.sort(compareByKnownAt)
+      this.#pendingSorted = true
+    }
+    let applied = 0
+    while (applied < this.#pending.length && knownAtMs(this.#pending[applied]) < asOfMs) {
+      this.#apply(this.#pending[applied], asOfMs)
+      applied++
+    }
+    if (applied > 0) this.#pending = this.#pending.slice(applied)
+    let reports = 0
+    while (
+      reports < this.#pendingReports.length &&
+      this.#pendingReports[reports].reportedAtMs < asOfMs
+    ) {
+      const report = this.#pendingReports[reports]
+      const handle = this.#reportHandles.get(report.type) as number
+      const amount = Math.exp(-(asOfMs - report.reportedAtMs) / this.#reportGroup.tauMs)
+      this.#reportGroup.add(handle, report.segmentIndex, amount, asOfMs)
+      reports++
+    }
+    if (reports > 0) this.#pendingReports = this.#pendingReports.slice(reports)
+  }
+
+  #apply(incident: RiskIncident, atMs: number): void {
+    const u = incident.segmentIndex
+    const from = incident.occurredFromMs
+    const to = knownOccurredToMs(incident)
+    if (from < this.#earliestKnownMs) this.#earliestKnownMs = from
+    const long = aoristicDecay(from, to, atMs, this.#long.tauMs)
+    this.#long.add(this.#categoryHandle(incident.category), u, long, atMs)
+    this.#long.add(this.#allHandle, u, long, atMs)
+    this.#short.add(this.#recentHandle, u, aoristicDecay(from, to, atMs, this.#short.tauMs), atMs)
+    const row = this.#profileRow(u)
+    const { buckets, weights } = aoristicBucketWeights(this.layout, this.clock, from, to)
+    for (let j = 0; j < buckets.length; j++) {
+      this.#long.add(
+        this.#rowsHandle,
+        row * this.layout.count + buckets[j],
+        long * weights[j],
+        atMs,
+      )
+      this.#long.add(this.#globalHandle, buckets[j], long * weights[j], atMs)
+    }
+    const list = this.#history.get(u)
+    if (list) list.push(incident)
+    else this.#history.set(u, [incident])
+  }
+
+  #categoryHandle(category: string): number {
+    let handle = this.#categoryHandles.get(category)
+    if (handle === undefined) {
+      handle = this.#long.addArray(this.segments.length)
+      this.#categoryHandles.set(category, handle)
+    }
+    return handle
+  }
+
+  #profileRow(u: number): number {
+    if (this.#rowOf[u] < 0) {
+      this.#rowOf[u] = this.#rowCount++
+      this.#long.grow(this.#rowsHandle, this.#rowCount * this.layout.count)
+    }
+    return this.#rowOf[u]
+  }
+
+  /** Incidents known before `asOfMs` on segment `index` that count under the parameters. */
+  historyOf(index: number): ReadonlyArray<RiskIncident> {
+    return this.#history.get(index) ?? []
+  }
+
+  /** Decayed evidence at `asOfMs`, as views (see `ModelState`). */
+  state(): ModelState {
+    const at = this.#asOfMs
+    if (!Number.isFinite(at))
+      throw new Error('The risk model has no time yet - call advanceTo(asOfMs) first.')
+    // factors first: they may rebase, which rewrites the stored arrays
+    const longFactor = this.#long.factorAt(at)
+    const shortFactor = this.#short.factorAt(at)
+    const reportFactor = this.#reportGroup.factorAt(at)
+    const categoryCounts = new Map<string, { cells: Float64Array; total: number }>()
+    for (const [category, handle] of this.#categoryHandles) {
+      categoryCounts.set(category, {
+        cells: this.#long.stored(handle),
+        total: this.#long.storedTotal(handle),
+      })
+    }
+    const reportCounts = new Map<string, Float64Array>()
+    for (const [type, handle] of this.#reportHandles)
+      reportCounts.set(type, this.#reportGroup.stored(handle))
+    const tauDays = this.params.longTauDays
+    const historyStart = this.#historyStartMs ?? Math.min(this.#earliestKnownMs, at)
+    const historyDays = Math.max(1, (at - historyStart) / DAY_MS)
+    return {
+      asOfMs: at,
+      layout: this.layout,
+      effectiveDays: tauDays * -Math.expm1(-historyDays / tauDays),
+      longFactor,
+      shortFactor,
+      reportFactor,
+      categoryCounts,
+      allCounts: this.#long.stored(this.#allHandle),
+      allTotal: this.#long.storedTotal(this.#allHandle),
+      recentCounts: this.#short.stored(this.#recentHandle),
+      recentTotal: this.#short.storedTotal(this.#recentHandle),
+      reportCounts,
+      profileRowOf: this.#rowOf,
+      profileRows: this.#long.stored(this.#rowsHandle),
+      globalProfile: this.#long.stored(this.#globalHandle),
+    }
+  }
+
+  /**
+   * Fraction of each bucket's nominal length that [startMs, endMs) covers (1 = one full occurrence).
+   */
+  windowFractions(startMs: number, endMs: number): Float64Array {
+    const fractions = new Float64Array(this.layout.count)
+    forEachBucketPiece(this.layout, this.clock, startMs, endMs, (bucket, ms) => {
+      fractions[bucket] += ms / (this.layout.hours[bucket] * HOUR_MS)
+    })
+    return fractions
+  }
+}
