@@ -28,8 +28,9 @@ export function action<A extends unknown[]>(
     const json = opts.json === true
     try {
       const config = loadConfig(process.env)
-      // logs go to stderr so stdout stays the command's own output
-      const log = createLogger(json ? 'warn' : config.logLevel, process.stderr as never)
+      // logs go to stderr so stdout stays the command's own output; quiet unless LOG_LEVEL asks
+      const level = json || !process.env.LOG_LEVEL ? 'warn' : config.logLevel
+      const log = createLogger(level, process.stderr as never)
       const result = await run({ config, log, json }, ...args)
       if (!result) return
       if (!json) for (const line of result.lines) process.stdout.write(`${line}\n`)

@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { addBasicCommands } from './basic-commands.js'
+import { addNetworkCommands } from './network-commands.js'
 
 const program = new Command()
   .name('patrol')
@@ -10,5 +11,6 @@ const program = new Command()
   })
 
 addBasicCommands(program)
+addNetworkCommands(program)
 
 await program.parseAsync(process.argv)

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { FileMigrationProvider, Migrator, type MigrationResult } from 'kysely/migration'
 
 /** The top-level `migrations/` folder; migrations never import `src/` (frozen in time). */
@@ -22,10 +22,14 @@ export class MigrationError extends Error {
   }
 }
 
-function createMigrator(db: Kysely<any>, folder: string): Migrator {
+async function createMigrator(db: Kysely<any>, folder: string): Promise<Migrator> {
+  // Kysely looks for its own tables in every schema unless told which: name the current one, so
+  // two schemas on one server (tests, tenants) never see each other's migration state
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db)
   return new Migrator({
     db,
     provider: new FileMigrationProvider({ fs, path, migrationFolder: folder }),
+    migrationTableSchema: rows[0].schema,
   })
 }
 
@@ -38,7 +42,7 @@ export async function migrateToLatest(
   db: Kysely<any>,
   folder = MIGRATION_FOLDER,
 ): Promise<readonly MigrationResult[]> {
-  const { error, results = [] } = await createMigrator(db, folder).migrateToLatest()
+  const { error, results = [] } = await (await createMigrator(db, folder)).migrateToLatest()
   if (error) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName
     throw new MigrationError(failed, { cause: error })
@@ -51,6 +55,6 @@ export async function pendingMigrations(
   db: Kysely<any>,
   folder = MIGRATION_FOLDER,
 ): Promise<readonly string[]> {
-  const migrations = await createMigrator(db, folder).getMigrations()
+  const migrations = await (await createMigrator(db, folder)).getMigrations()
   return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name)
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -12,6 +13,7 @@ import { installDrain } from './drain.js'
 import { installErrorHandlers } from './errors.js'
 import { healthRoutes } from './routes/health.js'
 import { meRoutes } from './routes/me.js'
+import { networkRoutes } from './routes/networks.js'
 import { open311Routes } from './routes/open311.js'
 import { reportReviewRoutes } from './routes/report-review.js'
 import { ProblemSchema } from './schemas.js'
@@ -84,6 +86,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .join('\n\n')
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
+  // multipart is parsed outside bodyLimit: every limit is explicit (ecosystem note §3)
+  await app.register(multipart, {
+    throwFileSizeLimit: true,
+    limits: {
+      fileSize: config.uploadLimitBytes,
+      files: 1,
+      fields: 20,
+      fieldSize: 64 * 1024,
+      parts: 40,
+      headerPairs: 200,
+    },
+  })
   // per-route limits (config.rateLimit), counted per API key
   await app.register(rateLimit, {
     global: false,
@@ -92,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, deps)
   await app.register(meRoutes)
+  await app.register(networkRoutes, deps)
   await app.register(open311Routes, deps)
   await app.register(reportReviewRoutes, deps)
   return app

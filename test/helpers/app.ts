@@ -32,3 +32,33 @@ export async function buildTestApp(
   const log = createLogger(logs ? 'info' : 'silent', logs)
   return buildApp({ db: handle.db, log, config })
 }
+
+/** A multipart/form-data body: text fields first, then one file (as the upload routes expect). */
+export function multipart(
+  fields: Readonly<Record<string, string>>,
+  file?: { readonly field?: string; readonly filename: string; readonly content: Buffer },
+): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----patrol${Math.random().toString(16).slice(2)}`
+  const chunks: Buffer[] = []
+  for (const [name, value] of Object.entries(fields)) {
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+      ),
+    )
+  }
+  if (file) {
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      file.content,
+      Buffer.from('\r\n'),
+    )
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`))
+  return {
+    payload: Buffer.concat(chunks),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  }
+}

@@ -22,14 +22,17 @@ export async function openTestDatabase(
     dialect === 'pglite'
       ? await openDatabase({ pgliteDir: 'memory://' })
       : await openDatabase({ databaseUrl: process.env.TEST_DATABASE_URL, schema })
-  if (options.migrate !== false) await migrateToLatest(handle.db)
-  if (dialect === 'pglite') return handle
-  return {
-    ...handle,
-    async close() {
-      if (handle.backend.kind === 'postgres')
-        await handle.backend.pool.query(`drop schema if exists ${schema} cascade`)
-      await handle.close()
-    },
+  const close = async () => {
+    if (handle.backend.kind === 'postgres') {
+      await handle.backend.pool.query(`drop schema if exists ${schema} cascade`)
+    }
+    await handle.close()
   }
+  try {
+    if (options.migrate !== false) await migrateToLatest(handle.db)
+  } catch (err) {
+    await close()
+    throw err
+  }
+  return dialect === 'pglite' ? handle : { ...handle, close }
 }

@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs'
+import { check } from '@placemarkio/check-geojson'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DbHandle } from '../../src/db/connect.js'
+import { buildTestApp, multipart } from '../helpers/app.js'
+import { DIALECTS, openTestDatabase } from '../helpers/db.js'
+
+const ATLANTA = readFileSync('data/atlanta/central-atlanta-filtered.osm.pbf')
+
+describe.each(DIALECTS)('%s: street networks over HTTP', (dialect) => {
+  let handle: DbHandle
+  let app: FastifyInstance
+  const upload = (name: string, content: Buffer, filename = 'city.osm.pbf') =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/networks',
+      ...multipart({ name }, { filename, content }),
+    })
+  const countSegments = async () =>
+    Number(
+      (
+        await handle.db
+          .selectFrom('street_segment')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
+
+  beforeAll(async () => {
+    handle = await openTestDatabase(dialect)
+    app = await buildTestApp(handle)
+  })
+  afterAll(async () => {
+    await app?.close()
+    await handle?.close()
+  })
+
+  describe('POST /v1/networks', () => {
+    it('imports the Atlanta PBF with drive and foot modes', async () => {
+      const res = await upload('atlanta', ATLANTA)
+      expect(res.statusCode).toBe(201)
+      const network = res.json()
+      expect(network).toMatchObject({
+        name: 'atlanta',
+        version: 1,
+        source: { name: 'city.osm.pbf', bytes: 326805 },
+      })
+      expect(network.source.sha256).toBe(
+        '692393062d1fd583fae490cee0ef8a89bf60f789ac2ff7517e885213ada5f02a',
+      )
+      expect(network.unfiltered.drive).toMatchObject({
+        segments: 5713,
+        directedEdges: 10259,
+        nodes: 4547,
+      })
+      expect(network.unfiltered.foot).toMatchObject({ segments: 13387, nodes: 9411 })
+      expect(network.modes.drive.segments).toBeLessThan(5713)
+      expect(await countSegments()).toBe(network.modes.drive.segments + network.modes.foot.segments)
+    })
+
+    it('makes a new version when the name is taken and keeps the old one', async () => {
+      const res = await upload('atlanta', ATLANTA)
+      expect(res.json().version).toBe(2)
+      const list = (await app.inject('/v1/networks')).json().networks
+      expect(list.map((n: { name: string; version: number }) => `${n.name}@${n.version}`)).toEqual([
+        'atlanta@2',
+        'atlanta@1',
+      ])
+    })
+
+    it('refuses a file that is not a PBF, truncated or empty, writing nothing', async () => {
+      const before = await countSegments()
+      const cases: [Buffer, string][] = [
+        [Buffer.from('<?xml version="1.0"?><osm></osm>'), 'not-a-pbf'],
+        [ATLANTA.subarray(0, 100_000), 'truncated-pbf'],
+        [Buffer.alloc(0), 'empty-pbf'],
+      ]
+      for (const [content, code] of cases) {
+        const res = await upload('broken', content)
+        expect(res.statusCode, code).toBe(422)
+        expect(res.json().code).toBe(code)
+      }
+      expect(await countSegments()).toBe(before)
+      expect((await app.inject('/v1/networks/broken/segments')).statusCode).toBe(404)
+    })
+
+    it('asks for a name and a file', async () => {
+      expect((await upload('Not A Name', ATLANTA)).json()).toMatchObject({
+        status: 400,
+        code: 'validation-failed',
+      })
+      const noFile = await app.inject({
+        method: 'POST',
+        url: '/v1/networks',
+        ...multipart({ name: 'x' }),
+      })
+      expect(noFile.json().code).toBe('file-required')
+      const json = await app.inject({ method: 'POST', url: '/v1/networks', payload: { name: 'x' } })
+      expect(json.json().code).toBe('not-multipart')
+    })
+
+    it('answers a multipart request with 1,001 parts with 413', async () => {
+      const fields = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}`, 'x']))
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/networks',
+        ...multipart(fields, { filename: 'a.pbf', content: ATLANTA }),
+      })
+      expect(res.statusCode).toBe(413)
+      expect(res.json().code).toBe('body-too-large')
+    })
+  })
+
+  describe('GET /v1/networks/:name/segments', () => {
+    it('pages through a bbox as valid RFC 7946 GeoJSON', async () => {
+      const bbox = '-84.40,33.75,-84.38,33.77'
+      const first = await app.inject(
+        `/v1/networks/atlanta/segments?bbox=${bbox}&mode=drive&limit=50`,
+      )
+      expect(first.statusCode).toBe(200)
+      const page = first.json()
+      expect(() =>
+        check(JSON.stringify({ type: page.type, features: page.features })),
+      ).not.toThrow()
+      expect(page.numberReturned).toBe(50)
+      const f = page.features[0]
+      expect(f.properties).toMatchObject({
+        mode: 'drive',
+        oneway: expect.any(Boolean),
+        lengthM: expect.any(Number),
+      })
+      expect(f.geometry.coordinates[0][0]).toBeLessThan(-84) // lon first
+      const second = (await app.inject(page.next)).json()
+      expect(second.features[0].id).not.toBe(f.id)
+      const ids = new Set([...page.features, ...second.features].map((x: { id: string }) => x.id))
+      expect(ids.size).toBe(page.features.length + second.features.length)
+    })
+
+    it('answers an unknown network with 404 and a bad bbox with 400', async () => {
+      expect((await app.inject('/v1/networks/gotham/segments')).json().code).toBe(
+        'network-not-found',
+      )
+      expect((await app.inject('/v1/networks/atlanta/segments?bbox=1,2,3')).json().code).toBe(
+        'validation-failed',
+      )
+      expect((await app.inject('/v1/networks/atlanta/segments?bbox=10,50,5,40')).statusCode).toBe(
+        400,
+      )
+    })
+  })
+})
