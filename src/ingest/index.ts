@@ -1,0 +1,30 @@
+/**
+ * Incident ingest: analysts' CSV exports → validated, canonical incidents, as a stream.
+ *
+ * bytes (gzip by magic bytes, capped) → text (BOM / UTF-16 / Windows-1252 detection) → CSV
+ * records (csv-parse, sniffed delimiter, physical line numbers) → header → profile (fingerprint or
+ * name) → per row: rules in RULES order → Incident or Reject → batches of `batchSize`.
+ *
+ * Times are UTC epoch ms; naive local times are read in the profile's IANA zone with one DST
+ * policy (gap → shifted forward by the gap, overlap → earlier instant). Coordinates end as WGS84.
+ * Categories map onto a NIBRS-based spine; enforcement-driven types are flagged, never dropped.
+ */
+export { CANONICAL_CATEGORIES, UNMAPPED, type CanonicalCategory } from './categories.js'
+export { IngestFileError } from './errors.js'
+export { ingestIncidents, type IngestRun } from './ingest-incidents.js'
+export { EPSG_DEFINITIONS } from './location.js'
+export { GENERIC, listProfiles, type ProfileInfo } from './profiles/index.js'
+export {
+  createRejectsCsvStream,
+  escapeFormula,
+  renderRejectsCsv,
+  REJECT_COLUMNS,
+} from './rejects-csv.js'
+export { RULES, type RuleDescription, type RuleId } from './rules.js'
+export {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_BBOX_MARGIN_M,
+  DEFAULT_FLOOR_MS,
+  DEFAULT_LIMITS,
+} from './settings.js'
+export type * from './types.js'
