@@ -8,11 +8,13 @@ import type { Kysely } from 'kysely'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
 import type { Logger } from '../log.js'
+import { NetworkCache } from '../services/network-cache.js'
 import { installAuth } from './auth.js'
 import { installDrain } from './drain.js'
 import { installErrorHandlers } from './errors.js'
 import { healthRoutes } from './routes/health.js'
 import { meRoutes } from './routes/me.js'
+import { networkRouteRoutes } from './routes/network-route.js'
 import { networkRoutes } from './routes/networks.js'
 import { open311Routes } from './routes/open311.js'
 import { reportReviewRoutes } from './routes/report-review.js'
@@ -23,6 +25,8 @@ export interface AppDeps {
   readonly db: Kysely<Database>
   readonly log: Logger
   readonly config: Config
+  /** In-process routing graphs; shared with jobs when the caller passes one. */
+  readonly networks: NetworkCache
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/ // a client's id is echoed into logs: keep it tame
@@ -31,7 +35,10 @@ const REQUEST_ID = /^[\w.-]{1,64}$/ // a client's id is echoed into logs: keep i
  * Builds the Fastify app with every route registered; does not listen.
  * Validation rejects unknown properties instead of stripping them (mass assignment).
  */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(
+  given: Omit<AppDeps, 'networks'> & Partial<AppDeps>,
+): Promise<FastifyInstance> {
+  const deps: AppDeps = { ...given, networks: given.networks ?? new NetworkCache(given.db) }
   const { config } = deps
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
@@ -107,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, deps)
   await app.register(meRoutes)
   await app.register(networkRoutes, deps)
+  await app.register(networkRouteRoutes, deps)
   await app.register(open311Routes, deps)
   await app.register(reportReviewRoutes, deps)
   return app

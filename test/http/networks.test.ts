@@ -3,6 +3,9 @@ import { check } from '@placemarkio/check-geojson'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
+import { findNetwork } from '../../src/db/networks.js'
+import { findRoute } from '../../src/network/index.js'
+import { NetworkCache } from '../../src/services/network-cache.js'
 import { buildTestApp, multipart } from '../helpers/app.js'
 import { DIALECTS, openTestDatabase } from '../helpers/db.js'
 
@@ -147,6 +150,82 @@ describe.each(DIALECTS)('%s: street networks over HTTP', (dialect) => {
       expect((await app.inject('/v1/networks/atlanta/segments?bbox=10,50,5,40')).statusCode).toBe(
         400,
       )
+    })
+  })
+
+  describe('GET /v1/networks/:name/route', () => {
+    const from = '-84.3935,33.7633'
+    it('returns the shortest drive path as a GeoJSON LineString with length and travel time', async () => {
+      const res = await app.inject(
+        `/v1/networks/atlanta/route?from=${from}&to=-84.3880,33.7490&mode=drive`,
+      )
+      expect(res.statusCode).toBe(200)
+      const feature = res.json()
+      expect(() => check(JSON.stringify(feature))).not.toThrow()
+      expect(feature.properties).toMatchObject({
+        status: 'found',
+        mode: 'drive',
+        network: 'atlanta',
+        version: 2,
+      })
+      // at least the straight-line distance (1.66 km), at most a generous detour
+      expect(feature.properties.lengthM).toBeGreaterThan(1600)
+      expect(feature.properties.lengthM).toBeLessThan(4000)
+      expect(feature.properties.travelTimeS).toBeGreaterThan(feature.properties.lengthM / 30)
+      expect(feature.geometry.coordinates[0][0]).toBeCloseTo(-84.3935, 2)
+      const foot = (
+        await app.inject(`/v1/networks/atlanta/route?from=${from}&to=-84.3880,33.7490&mode=foot`)
+      ).json()
+      expect(foot.properties.travelTimeS).toBeGreaterThan(feature.properties.travelTimeS)
+    })
+
+    it('answers a point far from any street with 422 saying how far', async () => {
+      const res = await app.inject(`/v1/networks/atlanta/route?from=${from}&to=-84.20,33.70`)
+      expect(res.statusCode).toBe(422)
+      expect(res.json()).toMatchObject({ code: 'too-far-from-street', field: 'to' })
+      expect(res.json().detail).toMatch(
+        /^to \(-84\.2, 33\.7\) is outside the network: the nearest drive street is \d+\.\d km away$/,
+      )
+      expect(
+        (await app.inject(`/v1/networks/atlanta/route?from=x&to=${from}`)).json(),
+      ).toMatchObject({ code: 'validation-failed', field: 'from' })
+    })
+
+    it('answers a pair with no path with status unreachable, not an error', async () => {
+      const network = (await app.inject('/v1/networks')).json().networks[0]
+      const loaded = await new NetworkCache(handle.db).mode(
+        { id: (await findNetwork(handle.db, 'atlanta'))!.id },
+        'drive',
+      )
+      const start = loaded.snapIndex.snap(-84.3935, 33.7633, 1000)!
+      let target: [number, number] | undefined
+      for (let i = 0; i < loaded.graph.segmentCount && !target; i++) {
+        const r = findRoute(
+          loaded.graph,
+          { segment: start.segment, offsetM: start.offsetM },
+          { segment: i, offsetM: loaded.graph.segmentLengthM[i]! / 2 },
+        )
+        if (r.status === 'unreachable') {
+          const g = loaded.segments[i]!.geometry
+          target = [...g[Math.floor(g.length / 2)]!] as [number, number]
+        }
+      }
+      expect(network.name).toBe('atlanta')
+      expect(target).toBeDefined()
+      const res = await app.inject(
+        `/v1/networks/atlanta/route?from=${from}&to=${target!.join(',')}`,
+      )
+      expect(res.statusCode).toBe(200)
+      expect(res.json()).toMatchObject({
+        geometry: null,
+        properties: { status: 'unreachable', lengthM: null, travelTimeS: null },
+      })
+    })
+
+    it('answers an unknown network with 404', async () => {
+      expect(
+        (await app.inject(`/v1/networks/gotham/route?from=${from}&to=${from}`)).json().code,
+      ).toBe('network-not-found')
     })
   })
 })
