@@ -1,0 +1,357 @@
+import FlatQueue from 'flatqueue'
+import type { BaseGraph } from './street-graph.js'
+
+/**
+ * A contraction hierarchy over a street graph (Geisberger et al. 2008). Nodes are contracted one by
+ * one in `rank` order; contracting v adds a shortcut u→x (cost c(u,v) + c(v,x)) unless a witness
+ * path avoiding v is no longer. A query then only climbs: a forward search from the source along
+ * `up` edges and a backward search from the target along `down` edges meet at the path's highest
+ * node, settling a few hundred nodes instead of the whole city. Costs stay exact.
+ */
+export interface ContractionHierarchy {
+  readonly rank: Uint32Array
+  /** Edges u→v with rank v > rank u, CSR by u: head, cost, hierarchy edge id. */
+  readonly upFirst: Uint32Array
+  readonly upHead: Uint32Array
+  readonly upCost: Float64Array
+  readonly upEdge: Uint32Array
+  /** Edges u→v with rank u > rank v, CSR by v (searched backwards): tail, cost, edge id. */
+  readonly downFirst: Uint32Array
+  readonly downTail: Uint32Array
+  readonly downCost: Float64Array
+  readonly downEdge: Uint32Array
+  /** Per hierarchy edge: the base CSR edge it is (-1 for a shortcut) or the two edges it spans. */
+  readonly edgeTail: Uint32Array
+  readonly edgeHead: Uint32Array
+  readonly edgeBase: Int32Array
+  readonly edgeFirst: Int32Array
+  readonly edgeSecond: Int32Array
+  readonly shortcuts: number
+}
+
+/** Tunables of contractGraph. */
+export interface ContractionOptions {
+  /** Nodes a witness search may settle before it gives up (adding the shortcut); default 60. */
+  readonly witnessSettleLimit?: number
+  /** The same limit when estimating a node's priority; default 10 (estimates run far more often). */
+  readonly estimateSettleLimit?: number
+}
+
+/** Contracts every node of `graph`; deterministic for a given graph. */
+export function contractGraph(
+  graph: BaseGraph,
+  options: ContractionOptions = {},
+): ContractionHierarchy {
+  const limit = options.witnessSettleLimit ?? 60
+  const estimateLimit = options.estimateSettleLimit ?? 10
+  const state = new Contraction(graph.nodeCount)
+  state.addBaseEdges(graph)
+  const n = graph.nodeCount
+  const rank = new Uint32Array(n)
+  const priority = new Float64Array(n)
+  const queue = new FlatQueue<number>()
+  for (let v = 0; v < n; v++) {
+    priority[v] = state.priority(v, estimateLimit)
+    queue.push(v, priority[v]!)
+  }
+  let next = 0
+  while (queue.length > 0) {
+    const value = queue.peekValue()!
+    const v = queue.pop()!
+    if (state.contracted[v] === 1 || value !== priority[v]) continue
+    const neighbours = state.contract(v, limit)
+    rank[v] = next++
+    for (const w of neighbours) {
+      priority[w] = state.priority(w, estimateLimit)
+      queue.push(w, priority[w]!)
+    }
+  }
+  return state.finish(rank)
+}
+
+const NONE = -1
+
+/** The shrinking remaining graph during contraction, plus every edge ever created. */
+class Contraction {
+  readonly contracted: Uint8Array
+  private readonly outs: number[][]
+  private readonly ins: number[][]
+  private readonly level: Uint32Array
+  private readonly edges = new EdgeStore()
+  // witness search scratch: distances reset through `touched`
+  private readonly dist: Float64Array
+  private readonly isTarget: Uint8Array
+  private readonly touched: number[] = []
+  private readonly queue = new FlatQueue<number>()
+
+  constructor(n: number) {
+    this.contracted = new Uint8Array(n)
+    this.outs = Array.from({ length: n }, () => [])
+    this.ins = Array.from({ length: n }, () => [])
+    this.level = new Uint32Array(n)
+    this.dist = new Float64Array(n).fill(Infinity)
+    this.isTarget = new Uint8Array(n)
+  }
+
+  /** One hierarchy edge per node pair (the cheapest parallel edge); self-loops never help a path. */
+  addBaseEdges(graph: BaseGraph): void {
+    for (let u = 0; u < graph.nodeCount; u++) {
+      for (let e = graph.firstOut[u]!; e < graph.firstOut[u + 1]!; e++) {
+        const v = graph.edgeHead[e]!
+        if (v === u) continue
+        const existing = this.findEdge(u, v)
+        if (existing === NONE) this.link(this.edges.add(u, v, graph.edgeCost[e]!, e, NONE, NONE))
+        else if (graph.edgeCost[e]! < this.edges.cost[existing]!) {
+          this.edges.set(existing, graph.edgeCost[e]!, e, NONE, NONE)
+        }
+      }
+    }
+  }
+
+  /**
+   * level + added/removed edges + added/removed hops (original edges the shortcuts stand for):
+   * nodes whose removal keeps the graph small and shallow go first.
+   */
+  priority(v: number, limit: number): number {
+    const { added, addedHops } = this.shortcutsFor(v, limit, false)
+    let removed = 0
+    let removedHops = 0
+    for (const e of this.outs[v]!) {
+      removed++
+      removedHops += this.edges.hops[e]!
+    }
+    for (const e of this.ins[v]!) {
+      removed++
+      removedHops += this.edges.hops[e]!
+    }
+    if (removed === 0) return this.level[v]!
+    return this.level[v]! + added / removed + addedHops / removedHops
+  }
+
+  /** Contracts v and returns its remaining neighbours (whose priorities change). */
+  contract(v: number, limit: number): number[] {
+    this.shortcutsFor(v, limit, true)
+    const neighbours = new Set<number>()
+    for (const a of this.ins[v]!) {
+      const u = this.edges.tail[a]!
+      removeItem(this.outs[u]!, a)
+      neighbours.add(u)
+    }
+    for (const b of this.outs[v]!) {
+      const x = this.edges.head[b]!
+      removeItem(this.ins[x]!, b)
+      neighbours.add(x)
+    }
+    this.contracted[v] = 1
+    for (const w of neighbours) {
+      this.level[w] = Math.max(this.level[w]!, this.level[v]! + 1)
+    }
+    return [...neighbours].sort((a, b) => a - b)
+  }
+
+  private shortcutsFor(
+    v: number,
+    limit: number,
+    apply: boolean,
+  ): { added: number; addedHops: number } {
+    const { edges, isTarget } = this
+    const outs = this.outs[v]!
+    let added = 0
+    let addedHops = 0
+    for (const a of this.ins[v]!) {
+      const u = edges.tail[a]!
+      let maxOut = -Infinity
+      let targets = 0
+      for (const b of outs) {
+        const x = edges.head[b]!
+        if (x === u) continue
+        maxOut = Math.max(maxOut, edges.cost[b]!)
+        if (isTarget[x] === 0) targets++
+        isTarget[x] = 1
+      }
+      if (targets === 0) continue
+      const viaV = edges.cost[a]!
+      this.witnessSearch(u, v, viaV + maxOut, limit, targets)
+      for (const b of outs) {
+        const x = edges.head[b]!
+        isTarget[x] = 0
+        const total = viaV + edges.cost[b]!
+        if (x === u || this.dist[x]! <= total) continue
+        added++
+        addedHops += edges.hops[a]! + edges.hops[b]!
+        if (apply) this.addShortcut(u, x, total, a, b)
+      }
+      this.resetSearch()
+    }
+    return { added, addedHops }
+  }
+
+  /** Dijkstra from source avoiding `avoid`, until every target is settled, maxCost or limit. */
+  private witnessSearch(
+    source: number,
+    avoid: number,
+    maxCost: number,
+    limit: number,
+    targets: number,
+  ): void {
+    const { dist, queue, isTarget, outs, touched } = this
+    const head = this.edges.head
+    const cost = this.edges.cost
+    dist[source] = 0
+    touched.push(source)
+    queue.push(source, 0)
+    let settled = 0
+    let left = targets
+    while (left > 0 && settled < limit && queue.length > 0) {
+      const d = queue.peekValue()!
+      if (d > maxCost) break
+      const w = queue.pop()!
+      if (d > dist[w]!) continue
+      settled++
+      if (isTarget[w] === 1) left--
+      const list = outs[w]!
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i]!
+        const x = head[e]!
+        const nd = d + cost[e]!
+        if (x === avoid || nd >= dist[x]! || nd > maxCost) continue
+        if (dist[x] === Infinity) touched.push(x)
+        dist[x] = nd
+        queue.push(x, nd)
+      }
+    }
+  }
+
+  private resetSearch(): void {
+    for (const w of this.touched) this.dist[w] = Infinity
+    this.touched.length = 0
+    this.queue.clear()
+  }
+
+  private addShortcut(u: number, x: number, cost: number, first: number, second: number): void {
+    const existing = this.findEdge(u, x)
+    if (existing === NONE) this.link(this.edges.add(u, x, cost, NONE, first, second))
+    else if (cost < this.edges.cost[existing]!) this.edges.set(existing, cost, NONE, first, second)
+  }
+
+  private findEdge(u: number, v: number): number {
+    for (const e of this.outs[u]!) if (this.edges.head[e] === v) return e
+    return NONE
+  }
+
+  private link(e: number): void {
+    this.outs[this.edges.tail[e]!]!.push(e)
+    this.ins[this.edges.head[e]!]!.push(e)
+  }
+
+  finish(rank: Uint32Array): ContractionHierarchy {
+    const { edges } = this
+    const n = rank.length
+    const m = edges.size
+    const upDegree = new Uint32Array(n + 1)
+    const downDegree = new Uint32Array(n + 1)
+    for (let e = 0; e < m; e++) {
+      const u = edges.tail[e]!
+      const v = edges.head[e]!
+      if (rank[v]! > rank[u]!) upDegree[u + 1]!++
+      else downDegree[v + 1]!++
+    }
+    for (let v = 0; v < n; v++) {
+      upDegree[v + 1]! += upDegree[v]!
+      downDegree[v + 1]! += downDegree[v]!
+    }
+    const upFirst = upDegree.slice()
+    const downFirst = downDegree.slice()
+    const upHead = new Uint32Array(upFirst[n]!)
+    const upCost = new Float64Array(upFirst[n]!)
+    const upEdge = new Uint32Array(upFirst[n]!)
+    const downTail = new Uint32Array(downFirst[n]!)
+    const downCost = new Float64Array(downFirst[n]!)
+    const downEdge = new Uint32Array(downFirst[n]!)
+    for (let e = 0; e < m; e++) {
+      const u = edges.tail[e]!
+      const v = edges.head[e]!
+      if (rank[v]! > rank[u]!) {
+        const k = upDegree[u]!++
+        upHead[k] = v
+        upCost[k] = edges.cost[e]!
+        upEdge[k] = e
+      } else {
+        const k = downDegree[v]!++
+        downTail[k] = u
+        downCost[k] = edges.cost[e]!
+        downEdge[k] = e
+      }
+    }
+    let shortcuts = 0
+    for (let e = 0; e < m; e++) if (edges.base[e] === NONE) shortcuts++
+    return {
+      rank,
+      upFirst,
+      upHead,
+      upCost,
+      upEdge,
+      downFirst,
+      downTail,
+      downCost,
+      downEdge,
+      edgeTail: edges.tail.slice(0, m),
+      edgeHead: edges.head.slice(0, m),
+      edgeBase: edges.base.slice(0, m),
+      edgeFirst: edges.first.slice(0, m),
+      edgeSecond: edges.second.slice(0, m),
+      shortcuts,
+    }
+  }
+}
+
+function removeItem(list: number[], item: number): void {
+  const i = list.indexOf(item)
+  list[i] = list[list.length - 1]!
+  list.pop()
+}
+
+/** Growable columns of hierarchy edges. */
+class EdgeStore {
+  tail = new Uint32Array(1024)
+  head = new Uint32Array(1024)
+  cost = new Float64Array(1024)
+  base = new Int32Array(1024)
+  first = new Int32Array(1024)
+  second = new Int32Array(1024)
+  hops = new Uint32Array(1024)
+  size = 0
+
+  add(tail: number, head: number, cost: number, base: number, first: number, second: number) {
+    if (this.size === this.tail.length) this.grow()
+    const e = this.size++
+    this.tail[e] = tail
+    this.head[e] = head
+    this.set(e, cost, base, first, second)
+    return e
+  }
+
+  set(e: number, cost: number, base: number, first: number, second: number): void {
+    this.cost[e] = cost
+    this.base[e] = base
+    this.first[e] = first
+    this.second[e] = second
+    this.hops[e] = base >= 0 ? 1 : this.hops[first]! + this.hops[second]!
+  }
+
+  private grow(): void {
+    const size = this.tail.length * 2
+    this.tail = resize(this.tail, new Uint32Array(size))
+    this.head = resize(this.head, new Uint32Array(size))
+    this.cost = resize(this.cost, new Float64Array(size))
+    this.base = resize(this.base, new Int32Array(size))
+    this.first = resize(this.first, new Int32Array(size))
+    this.second = resize(this.second, new Int32Array(size))
+    this.hops = resize(this.hops, new Uint32Array(size))
+  }
+}
+
+function resize<T extends Uint32Array | Int32Array | Float64Array>(from: T, to: T): T {
+  to.set(from)
+  return to
+}
