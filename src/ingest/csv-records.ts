@@ -39,33 +39,42 @@ export async function* readCsvRecords(
   })
   const lines = new LineTracker()
   const pending: CsvItem[] = []
-  let fatal: IngestFileError | undefined
+  // a fatal parser error, noted when csv-parse reports it and raised once the records before it are out
+  let fatal: { readonly code: string; readonly parserLine: number } | undefined
   parser.on('skip', (err: CsvError | undefined) => {
     if (!err || fatal) return
-    const line = lines.fromParserLine(Number(err.lines ?? 0))
-    if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
-      const opened = lines.nextStart()
-      fatal = new IngestFileError(
-        'unclosed-quote',
-        `a quoted field opened on line ${opened} is never closed; everything after it would be one field`,
-        opened,
-      )
-    } else if (err.code === 'CSV_MAX_RECORD_SIZE') {
-      fatal = new IngestFileError(
+    const parserLine = Number(err.lines ?? 0)
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED' || err.code === 'CSV_MAX_RECORD_SIZE') {
+      fatal = { code: err.code, parserLine }
+      return
+    }
+    const line = lines.fromParserLine(parserLine)
+    if (pending.at(-1)?.line !== line)
+      pending.push({ kind: 'malformed', line, message: err.message })
+  })
+  const fatalError = (): IngestFileError => {
+    if (fatal?.code === 'CSV_MAX_RECORD_SIZE') {
+      const line = lines.fromParserLine(fatal.parserLine)
+      return new IngestFileError(
         'record-too-large',
         `the record on line ${line} is longer than ${maxRecordChars} characters (wrong delimiter or a runaway field?)`,
         line,
       )
-    } else if (pending.at(-1)?.line !== line) {
-      pending.push({ kind: 'malformed', line, message: err.message })
     }
-  })
+    const opened = lines.nextStart()
+    return new IngestFileError(
+      'unclosed-quote',
+      `a quoted field opened on line ${opened} is never closed; everything after it would be one field`,
+      opened,
+    )
+  }
   pipeline(Readable.from(head.all), parser, () => {})
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: Info }>) {
+      // records csv-parse emits after skipping an oversized one are out of step: stop there
+      if (fatal && item.info.lines >= fatal.parserLine) throw fatalError()
       const line = lines.onRecord(item.record, item.info)
       while (pending.length > 0 && pending[0].line < line) yield pending.shift()!
-      if (fatal && (fatal.line ?? 0) <= line) throw fatal
       yield { kind: 'record', fields: item.record, line }
     }
   } catch (err) {
@@ -76,7 +85,7 @@ export async function* readCsvRecords(
     throw err
   }
   yield* pending
-  if (fatal) throw fatal
+  if (fatal) throw fatalError()
 }
 
 /**

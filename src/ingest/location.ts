@@ -215,13 +215,15 @@ function checkDegrees(
 function trySwap(slot: LocationSlot, latName: string, pair: string, area: Area | undefined): void {
   const lon = slot.lat
   const lat = slot.lon
-  if (area && !inside(area, lon, lat)) {
+  // a swap is only fixed when the network area confirms it
+  if (!area || !inside(area, lon, lat)) {
+    const where = area ? 'still outside the network area' : 'unconfirmed (no network area given)'
     return reject(
       slot,
       'coord.swapped',
       latName,
       pair,
-      `lat/lon ${pair} are swapped, and swapped they are still outside the network area`,
+      `lat/lon ${pair} look swapped; swapped they are ${where}`,
     )
   }
   slot.lon = lon
