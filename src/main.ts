@@ -66,7 +66,7 @@ export async function startService(
         'auth is on but no API key exists: create one with `patrol keys create --role admin`',
       )
     }
-    app = await buildApp({ db: handle.db, log, config })
+    app = await buildApp({ handle, log, config })
     await app.listen({ host: config.host, port: config.port })
   } catch (err) {
     await app?.close()

@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { addBasicCommands } from './basic-commands.js'
+import { addIncidentCommands } from './incident-commands.js'
 import { addNetworkCommands } from './network-commands.js'
 
 const program = new Command()
@@ -12,5 +13,6 @@ const program = new Command()
 
 addBasicCommands(program)
 addNetworkCommands(program)
+addIncidentCommands(program)
 
 await program.parseAsync(process.argv)

@@ -123,6 +123,71 @@ export interface ReportContactTable {
   account_id: string | null
 }
 
+export type UploadStatus = 'running' | 'completed' | 'failed' | 'dry-run' | 'repeat'
+
+export interface IncidentUploadTable {
+  id: string
+  network_name: string
+  status: UploadStatus
+  dry_run: boolean
+  file_names: Json<readonly string[]>
+  content_sha256: string | null
+  idempotency_scope: string | null
+  idempotency_key: string | null
+  profile: string | null
+  timezone: string | null
+  summary: Json<object> | null
+  error: Json<{ readonly code: string; readonly message: string }> | null
+  repeat_of: string | null
+  created_at: Date
+  heartbeat_at: Date
+  completed_at: Date | null
+}
+
+export interface IncidentRejectTable {
+  upload_id: string
+  seq: number
+  file_name: string | null
+  line: number
+  column_name: string | null
+  value: string
+  rule: string
+  message: string
+}
+
+export interface IncidentTable {
+  id: Generated<number>
+  network_name: string
+  source: string
+  source_id: string | null
+  offence: string
+  source_profile: string
+  offence_code: string | null
+  local_category: string
+  category: string
+  crime_against: string
+  enforcement: boolean
+  occurred_from: Date
+  occurred_to: Date
+  reported_at: Date | null
+  lon: number | null
+  lat: number | null
+  neighbourhood: string | null
+  npu: string | null
+  beat: string | null
+  address: string | null
+  upload_id: string
+  line: number
+}
+
+export interface IncidentSnapTable {
+  network_id: number
+  mode: 'drive' | 'foot'
+  incident_id: number
+  segment_id: string
+  distance_m: number
+}
+
 /** Every table, as Kysely sees it. Column names are the SQL ones (snake_case). */
 export interface Database {
   api_key: ApiKeyTable
@@ -131,4 +196,8 @@ export interface Database {
   report_service: ReportServiceTable
   community_report: CommunityReportTable
   report_contact: ReportContactTable
+  incident_upload: IncidentUploadTable
+  incident_reject: IncidentRejectTable
+  incident: IncidentTable
+  incident_snap: IncidentSnapTable
 }

@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Config } from '../config.js'
+import type { DbHandle } from '../db/connect.js'
 import type { Database } from '../db/database.js'
 import type { Logger } from '../log.js'
 import { NetworkCache } from '../services/network-cache.js'
@@ -13,6 +14,7 @@ import { installAuth } from './auth.js'
 import { installDrain } from './drain.js'
 import { installErrorHandlers } from './errors.js'
 import { healthRoutes } from './routes/health.js'
+import { incidentRoutes } from './routes/incidents.js'
 import { meRoutes } from './routes/me.js'
 import { networkRouteRoutes } from './routes/network-route.js'
 import { networkRoutes } from './routes/networks.js'
@@ -22,6 +24,8 @@ import { ProblemSchema } from './schemas.js'
 
 /** Everything the HTTP layer needs; the server and the tests build the same app from it. */
 export interface AppDeps {
+  readonly handle: DbHandle
+  /** `handle.db`, for brevity. */
   readonly db: Kysely<Database>
   readonly log: Logger
   readonly config: Config
@@ -36,9 +40,10 @@ const REQUEST_ID = /^[\w.-]{1,64}$/ // a client's id is echoed into logs: keep i
  * Validation rejects unknown properties instead of stripping them (mass assignment).
  */
 export async function buildApp(
-  given: Omit<AppDeps, 'networks'> & Partial<AppDeps>,
+  given: Pick<AppDeps, 'handle' | 'log' | 'config'> & Partial<AppDeps>,
 ): Promise<FastifyInstance> {
-  const deps: AppDeps = { ...given, networks: given.networks ?? new NetworkCache(given.db) }
+  const db = given.handle.db
+  const deps: AppDeps = { ...given, db, networks: given.networks ?? new NetworkCache(db) }
   const { config } = deps
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
@@ -115,6 +120,7 @@ export async function buildApp(
   await app.register(meRoutes)
   await app.register(networkRoutes, deps)
   await app.register(networkRouteRoutes, deps)
+  await app.register(incidentRoutes, deps)
   await app.register(open311Routes, deps)
   await app.register(reportReviewRoutes, deps)
   return app

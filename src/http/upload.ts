@@ -2,12 +2,30 @@ import type { Readable } from 'node:stream'
 import type { FastifyRequest } from 'fastify'
 import { AppError } from './errors.js'
 
+/** The upload went past UPLOAD_LIMIT_BYTES (the error handler answers 413 `body-too-large`). */
+export class FileTooLargeError extends Error {
+  readonly code = 'FST_REQ_FILE_TOO_LARGE'
+  readonly statusCode = 413
+  constructor() {
+    super('the file is larger than the upload limit (UPLOAD_LIMIT_BYTES)')
+    this.name = 'FileTooLargeError'
+  }
+}
+
 export interface Upload {
   /** Text fields that came before the file part. */
   readonly fields: Readonly<Record<string, string>>
   readonly filename: string
-  /** The file's bytes, streamed: read it once, to the end. */
-  readonly file: Readable
+  /** The file's bytes, streamed: read once, to the end; throws FileTooLargeError past the limit. */
+  readonly content: AsyncIterable<Uint8Array>
+  /** Drains the file without reading it (when the request is refused before its content). */
+  discard(): void
+}
+
+/** busboy only truncates a file at the size limit: turn that into an error, never silently lost data. */
+async function* untruncated(file: Readable & { truncated?: boolean }): AsyncGenerator<Uint8Array> {
+  for await (const chunk of file) yield chunk as Uint8Array
+  if (file.truncated) throw new FileTooLargeError()
 }
 
 /**
@@ -21,7 +39,15 @@ export async function readUpload(request: FastifyRequest): Promise<Upload> {
   }
   const fields: Record<string, string> = {}
   for await (const part of request.parts()) {
-    if (part.type === 'file') return { fields, filename: part.filename, file: part.file }
+    if (part.type === 'file') {
+      const file = part.file
+      return {
+        fields,
+        filename: part.filename,
+        content: untruncated(file),
+        discard: () => void file.resume(),
+      }
+    }
     if (typeof part.value === 'string') fields[part.fieldname] = part.value
   }
   throw new AppError(

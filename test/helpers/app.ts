@@ -30,7 +30,7 @@ export async function buildTestApp(
 ): Promise<FastifyInstance> {
   const config = testConfig(env)
   const log = createLogger(logs ? 'info' : 'silent', logs)
-  return buildApp({ db: handle.db, log, config })
+  return buildApp({ handle, log, config })
 }
 
 /** A multipart/form-data body: text fields first, then one file (as the upload routes expect). */

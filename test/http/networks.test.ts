@@ -103,6 +103,18 @@ describe.each(DIALECTS)('%s: street networks over HTTP', (dialect) => {
       expect(json.json().code).toBe('not-multipart')
     })
 
+    it('answers a file over the upload limit with 413, never a truncated import', async () => {
+      const small = await buildTestApp(handle, { UPLOAD_LIMIT_BYTES: '100000' })
+      const res = await small.inject({
+        method: 'POST',
+        url: '/v1/networks',
+        ...multipart({ name: 'cut' }, { filename: 'a.pbf', content: ATLANTA }),
+      })
+      await small.close()
+      expect(res.statusCode).toBe(413)
+      expect(res.json().code).toBe('body-too-large')
+    })
+
     it('answers a multipart request with 1,001 parts with 413', async () => {
       const fields = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}`, 'x']))
       const res = await app.inject({

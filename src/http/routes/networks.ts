@@ -109,7 +109,7 @@ export async function networkRoutes(fastify: FastifyInstance, deps: AppDeps): Pr
       const upload = await readUpload(request)
       const name = request.query.name ?? upload.fields.name
       if (!name || !NETWORK_NAME.test(name)) {
-        upload.file.resume()
+        upload.discard()
         throw new AppError(
           400,
           'validation-failed',
@@ -117,7 +117,7 @@ export async function networkRoutes(fastify: FastifyInstance, deps: AppDeps): Pr
         )
       }
       try {
-        const { network, timings } = await importNetworkFile(db, upload.file, {
+        const { network, timings } = await importNetworkFile(db, upload.content, {
           name,
           sourceName: upload.filename,
         })

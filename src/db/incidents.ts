@@ -1,0 +1,270 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
+import type { BulkTransaction, CopyValue } from './bulk.js'
+import type { Database, IncidentUploadTable, UploadStatus } from './database.js'
+
+type Db = Kysely<Database> | Transaction<Database>
+
+/** An upload's record: what was sent, how it went, and its summary. */
+export interface UploadRecord {
+  readonly id: string
+  readonly networkName: string
+  readonly status: UploadStatus
+  readonly dryRun: boolean
+  readonly fileNames: readonly string[]
+  readonly contentSha256: string | null
+  readonly idempotencyKey: string | null
+  readonly summary: object | null
+  readonly error: { readonly code: string; readonly message: string } | null
+  readonly repeatOf: string | null
+  readonly createdAt: Date
+  readonly heartbeatAt: Date
+  readonly completedAt: Date | null
+}
+
+function uploadRowToUpload(row: Selectable<IncidentUploadTable>): UploadRecord {
+  return {
+    id: row.id,
+    networkName: row.network_name,
+    status: row.status,
+    dryRun: row.dry_run,
+    fileNames: row.file_names,
+    contentSha256: row.content_sha256,
+    idempotencyKey: row.idempotency_key,
+    summary: row.summary,
+    error: row.error,
+    repeatOf: row.repeat_of,
+    createdAt: row.created_at,
+    heartbeatAt: row.heartbeat_at,
+    completedAt: row.completed_at,
+  }
+}
+
+/** Records a new upload as running (committed on its own, so a repeat of its key sees it). */
+export async function insertUpload(
+  db: Db,
+  upload: {
+    id: string
+    networkName: string
+    dryRun: boolean
+    fileNames: readonly string[]
+    idempotencyScope: string | null
+    idempotencyKey: string | null
+    at: Date
+  },
+): Promise<void> {
+  await db
+    .insertInto('incident_upload')
+    .values({
+      id: upload.id,
+      network_name: upload.networkName,
+      status: 'running',
+      dry_run: upload.dryRun,
+      file_names: JSON.stringify(upload.fileNames),
+      content_sha256: null,
+      idempotency_scope: upload.idempotencyScope,
+      idempotency_key: upload.idempotencyKey,
+      profile: null,
+      timezone: null,
+      summary: null,
+      error: null,
+      repeat_of: null,
+      created_at: upload.at,
+      heartbeat_at: upload.at,
+      completed_at: null,
+    })
+    .execute()
+}
+
+/** Finishes an upload: its status, summary or error, and the content hash. */
+export async function finishUpload(
+  db: Db,
+  id: string,
+  outcome: {
+    status: Exclude<UploadStatus, 'running'>
+    at: Date
+    contentSha256?: string | null
+    profile?: string | null
+    timezone?: string | null
+    summary?: object | null
+    error?: { code: string; message: string } | null
+    repeatOf?: string | null
+  },
+): Promise<void> {
+  await db
+    .updateTable('incident_upload')
+    .set({
+      status: outcome.status,
+      completed_at: outcome.at,
+      heartbeat_at: outcome.at,
+      content_sha256: outcome.contentSha256 ?? null,
+      profile: outcome.profile ?? null,
+      timezone: outcome.timezone ?? null,
+      summary: outcome.summary ? JSON.stringify(outcome.summary) : null,
+      error: outcome.error ? JSON.stringify(outcome.error) : null,
+      repeat_of: outcome.repeatOf ?? null,
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function findUpload(db: Db, id: string): Promise<UploadRecord | undefined> {
+  const row = await db
+    .selectFrom('incident_upload')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return row ? uploadRowToUpload(row) : undefined
+}
+
+/** The upload a caller made with an Idempotency-Key, if any. */
+export async function findUploadByKey(
+  db: Db,
+  scope: string,
+  key: string,
+): Promise<UploadRecord | undefined> {
+  const row = await db
+    .selectFrom('incident_upload')
+    .selectAll()
+    .where('idempotency_scope', '=', scope)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst()
+  return row ? uploadRowToUpload(row) : undefined
+}
+
+/** The earliest completed (not dry-run) upload to the network that contained a file with these bytes. */
+export async function findCompletedUploadWithFile(
+  db: Db,
+  networkName: string,
+  fileSha256: string,
+): Promise<UploadRecord | undefined> {
+  const row = await db
+    .selectFrom('incident_upload')
+    .selectAll()
+    .where('network_name', '=', networkName)
+    .where('status', '=', 'completed')
+    .where(sql<boolean>`summary -> 'files' @> ${JSON.stringify([{ sha256: fileSha256 }])}::jsonb`)
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst()
+  return row ? uploadRowToUpload(row) : undefined
+}
+
+/** The columns an incident is staged with before the merge (incident columns plus its snaps). */
+export const STAGE_COLUMNS = [
+  'network_name',
+  'source',
+  'source_id',
+  'offence',
+  'source_profile',
+  'offence_code',
+  'local_category',
+  'category',
+  'crime_against',
+  'enforcement',
+  'occurred_from',
+  'occurred_to',
+  'reported_at',
+  'lon',
+  'lat',
+  'neighbourhood',
+  'npu',
+  'beat',
+  'address',
+  'upload_id',
+  'line',
+  'drive_segment',
+  'drive_distance',
+  'foot_segment',
+  'foot_distance',
+] as const
+
+/** A temporary table for the upload's rows, dropped at commit. */
+export async function createIncidentStage(tx: BulkTransaction): Promise<void> {
+  await sql`create temp table incident_stage (
+    network_name text, source text, source_id text, offence text, source_profile text,
+    offence_code text, local_category text, category text, crime_against text, enforcement boolean,
+    occurred_from timestamptz, occurred_to timestamptz, reported_at timestamptz,
+    lon float8, lat float8, neighbourhood text, npu text, beat text, address text,
+    upload_id text, line integer,
+    drive_segment text, drive_distance float8, foot_segment text, foot_distance float8
+  ) on commit drop`.execute(tx.db)
+}
+
+export async function stageIncidents(
+  tx: BulkTransaction,
+  rows: readonly (readonly CopyValue[])[],
+): Promise<void> {
+  await tx.copyRows('incident_stage', STAGE_COLUMNS, rows)
+}
+
+/**
+ * Upserts the staged incidents on (network, source, source id, offence) — a later upload of a
+ * record replaces it — and stores their snaps for the given network version.
+ * @returns how many were new, how many replaced an earlier upload's row, and how many staged rows
+ *   were another offence of a record already in the batch under the same canonical offence.
+ */
+export async function mergeStagedIncidents(
+  tx: BulkTransaction,
+  networkId: number,
+): Promise<{ inserted: number; updated: number; collapsed: number }> {
+  const { rows } = await sql<{ inserted: number; updated: number; staged: number }>`
+    with merged as (
+      insert into incident (network_name, source, source_id, offence, source_profile, offence_code,
+        local_category, category, crime_against, enforcement, occurred_from, occurred_to, reported_at,
+        lon, lat, neighbourhood, npu, beat, address, upload_id, line)
+      -- two offences of one record under one canonical offence are one incident: keep the later line
+      select distinct on (network_name, source, coalesce(source_id, 'line:' || line), offence)
+        network_name, source, source_id, offence, source_profile, offence_code,
+        local_category, category, crime_against, enforcement, occurred_from, occurred_to, reported_at,
+        lon, lat, neighbourhood, npu, beat, address, upload_id, line
+      from incident_stage
+      order by network_name, source, coalesce(source_id, 'line:' || line), offence, line desc
+      on conflict (network_name, source, source_id, offence) do update set
+        source_profile = excluded.source_profile, offence_code = excluded.offence_code,
+        local_category = excluded.local_category, category = excluded.category,
+        crime_against = excluded.crime_against, enforcement = excluded.enforcement,
+        occurred_from = excluded.occurred_from, occurred_to = excluded.occurred_to,
+        reported_at = excluded.reported_at, lon = excluded.lon, lat = excluded.lat,
+        neighbourhood = excluded.neighbourhood, npu = excluded.npu, beat = excluded.beat,
+        address = excluded.address, upload_id = excluded.upload_id, line = excluded.line
+      returning id, line, (xmax = 0) as inserted
+    ),
+    snaps as (
+      insert into incident_snap (network_id, mode, incident_id, segment_id, distance_m)
+      select ${networkId}::int, 'drive', m.id, s.drive_segment, s.drive_distance
+        from merged m join incident_stage s on s.line = m.line where s.drive_segment is not null
+      union all
+      select ${networkId}::int, 'foot', m.id, s.foot_segment, s.foot_distance
+        from merged m join incident_stage s on s.line = m.line where s.foot_segment is not null
+      on conflict (network_id, mode, incident_id) do update set
+        segment_id = excluded.segment_id, distance_m = excluded.distance_m
+    )
+    select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated,
+      (select count(*)::int from incident_stage) as staged
+    from merged`.execute(tx.db)
+  const { inserted, updated, staged } = rows[0]
+  return { inserted, updated, collapsed: staged - inserted - updated }
+}
+
+export const REJECT_ROW_COLUMNS = [
+  'upload_id',
+  'seq',
+  'file_name',
+  'line',
+  'column_name',
+  'value',
+  'rule',
+  'message',
+] as const
+
+/** A page of an upload's rejects in file order. */
+export async function listRejects(db: Db, uploadId: string, afterSeq: number, limit: number) {
+  return db
+    .selectFrom('incident_reject')
+    .select(['seq', 'file_name', 'line', 'column_name', 'value', 'rule', 'message'])
+    .where('upload_id', '=', uploadId)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute()
+}

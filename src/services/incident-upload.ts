@@ -1,0 +1,336 @@
+import { createHash } from 'node:crypto'
+import { sql } from 'kysely'
+import { uuidv7 } from 'uuidv7'
+import type { DbHandle } from '../db/connect.js'
+import { withBulkTransaction, type BulkTransaction, type CopyValue } from '../db/bulk.js'
+import {
+  createIncidentStage,
+  findCompletedUploadWithFile,
+  findUpload,
+  findUploadByKey,
+  finishUpload,
+  insertUpload,
+  mergeStagedIncidents,
+  REJECT_ROW_COLUMNS,
+  stageIncidents,
+  type UploadRecord,
+} from '../db/incidents.js'
+import { findNetwork, type NetworkVersion } from '../db/networks.js'
+import {
+  IngestFileError,
+  ingestIncidents,
+  type ColumnMapping,
+  type Incident,
+  type IngestInput,
+  type IngestSummary,
+  type Reject,
+} from '../ingest/index.js'
+import type { NetworkCache, LoadedMode } from './network-cache.js'
+import { combineSummaries, type UploadSummary } from './upload-summary.js'
+
+/** Incidents snap to a street within this distance, metres (issue default). */
+export const INCIDENT_SNAP_RADIUS_M = 60
+/** A running upload older than this is taken as abandoned (its process died; nothing was kept). */
+export const UPLOAD_STALE_MS = 3_600_000
+
+export type UploadRefusalCode =
+  'network-not-found' | 'upload-in-progress' | 'idempotency-key-reused'
+
+/** The upload was not started; nothing was written. */
+export class UploadRefused extends Error {
+  constructor(
+    readonly code: UploadRefusalCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'UploadRefused'
+  }
+}
+
+export interface UploadFile {
+  readonly name: string
+  readonly open: () => IngestInput
+}
+
+export interface UploadRequest {
+  readonly networkName: string
+  readonly files: readonly UploadFile[]
+  readonly profile?: string
+  readonly timezone?: string
+  readonly mapping?: ColumnMapping
+  readonly categoryMap?: Readonly<Record<string, string>>
+  readonly dryRun: boolean
+  readonly idempotency?: { readonly scope: string; readonly key: string }
+  readonly now: Date
+}
+
+export interface UploadOutcome {
+  readonly upload: UploadRecord
+  /** True when an Idempotency-Key repeat returned the stored result. */
+  readonly replayed: boolean
+}
+
+// profiles of one source share one id space: APD's old and new RMS exports overlap in Sep 2020
+const SOURCE_FAMILY: Readonly<Record<string, string>> = {
+  'apd-cobra-2019': 'apd-cobra',
+  'apd-cobra-2020-old': 'apd-cobra',
+  'apd-cobra-2020': 'apd-cobra',
+}
+
+async function sha256Of(files: readonly UploadFile[]): Promise<string> {
+  const shas: string[] = []
+  for (const file of files) {
+    const hash = createHash('sha256')
+    for await (const chunk of file.open() as AsyncIterable<Uint8Array>) hash.update(chunk)
+    shas.push(hash.digest('hex'))
+  }
+  return combinedSha(shas)
+}
+
+/** One file's hash is its own; several files hash the list of their hashes. */
+function combinedSha(shas: readonly string[]): string {
+  return shas.length === 1 ? shas[0] : createHash('sha256').update(shas.join('\n')).digest('hex')
+}
+
+/** A repeat of an Idempotency-Key: the stored result, a 409 while running, a 422 for other bytes. */
+async function replay(
+  handle: DbHandle,
+  request: UploadRequest,
+  existing: UploadRecord,
+): Promise<UploadOutcome | undefined> {
+  if (existing.status === 'running') {
+    if (request.now.getTime() - existing.createdAt.getTime() < UPLOAD_STALE_MS) {
+      throw new UploadRefused(
+        'upload-in-progress',
+        `upload ${existing.id} with this Idempotency-Key is still running`,
+      )
+    }
+    // abandoned by a dead process: its transaction rolled back, the key may be used again
+    await handle.db.deleteFrom('incident_upload').where('id', '=', existing.id).execute()
+    return undefined
+  }
+  const sha = await sha256Of(request.files)
+  if (existing.contentSha256 !== null && existing.contentSha256 !== sha) {
+    throw new UploadRefused(
+      'idempotency-key-reused',
+      `this Idempotency-Key was used for upload ${existing.id} with a different file`,
+    )
+  }
+  return { upload: existing, replayed: true }
+}
+
+/**
+ * Ingests incident CSVs into a network's incidents: every file streamed through the ingest core,
+ * snapped to both modes, staged and upserted in ONE transaction (COPY on PostgreSQL), rejects
+ * stored for the rejects report. A file-level error or a crash leaves the incidents as before; a
+ * dry run stores only the summary and rejects; the same bytes again are reported as a repeat.
+ * @throws UploadRefused before anything is written.
+ */
+export async function uploadIncidents(
+  handle: DbHandle,
+  networks: NetworkCache,
+  request: UploadRequest,
+): Promise<UploadOutcome> {
+  const network = await findNetwork(handle.db, request.networkName)
+  if (!network)
+    throw new UploadRefused(
+      'network-not-found',
+      `no network named "${request.networkName}"; import its streets first`,
+    )
+  if (request.idempotency) {
+    const existing = await findUploadByKey(
+      handle.db,
+      request.idempotency.scope,
+      request.idempotency.key,
+    )
+    const replayed = existing && (await replay(handle, request, existing))
+    if (replayed) return replayed
+  }
+  const id = uuidv7()
+  await insertUpload(handle.db, {
+    id,
+    networkName: network.name,
+    dryRun: request.dryRun,
+    fileNames: request.files.map((f) => f.name),
+    idempotencyScope: request.idempotency?.scope ?? null,
+    idempotencyKey: request.idempotency?.key ?? null,
+    at: request.now,
+  })
+  const [drive, foot] = await Promise.all([
+    networks.mode(network, 'drive'),
+    networks.mode(network, 'foot'),
+  ])
+  try {
+    await withBulkTransaction(handle, (tx) => loadFiles(tx, id, network, { drive, foot }, request))
+  } catch (err) {
+    if (err instanceof RepeatUpload) {
+      await finishUpload(handle.db, id, {
+        ...err.outcome,
+        status: 'repeat',
+        repeatOf: err.earlier.id,
+      })
+      return { upload: (await findUpload(handle.db, id))!, replayed: false }
+    }
+    const error =
+      err instanceof IngestFileError
+        ? {
+            code: err.code,
+            message: err.message,
+            line: err.line,
+            cause: (err.cause as { code?: string })?.code,
+          }
+        : { code: 'internal-error', message: 'the upload failed unexpectedly' }
+    await finishUpload(handle.db, id, { status: 'failed', at: new Date(), error })
+    throw err
+  }
+  return { upload: (await findUpload(handle.db, id))!, replayed: false }
+}
+
+async function loadFiles(
+  tx: BulkTransaction,
+  uploadId: string,
+  network: NetworkVersion,
+  modes: { readonly drive: LoadedMode; readonly foot: LoadedMode },
+  request: UploadRequest,
+): Promise<void> {
+  if (!request.dryRun) await createIncidentStage(tx)
+  const summaries: IngestSummary[] = []
+  const snapDistances: number[] = []
+  let rejectSeq = 0
+  let merged = { inserted: 0, updated: 0, collapsed: 0 }
+  const snapDrive = (lon: number, lat: number) => {
+    const snap = modes.drive.snapIndex.snap(lon, lat, INCIDENT_SNAP_RADIUS_M)
+    return (
+      snap && { segmentId: modes.drive.graph.segmentIds[snap.segment]!, distanceM: snap.distanceM }
+    )
+  }
+  for (const file of request.files) {
+    const run = ingestIncidents(file.open(), {
+      profile: request.profile ?? 'auto',
+      mapping: request.mapping,
+      timezone: request.timezone,
+      categoryMap: request.categoryMap,
+      now: request.now.getTime(),
+      bbox: network.bbox,
+      snap: snapDrive,
+    })
+    for await (const batch of run) {
+      if (batch.rejects.length > 0) {
+        await tx.copyRows(
+          'incident_reject',
+          REJECT_ROW_COLUMNS,
+          batch.rejects.map((r) => rejectRow(uploadId, ++rejectSeq, file.name, r)),
+        )
+      }
+      for (const incident of batch.incidents)
+        if (incident.snapDistanceM !== null) snapDistances.push(incident.snapDistanceM)
+      if (!request.dryRun) {
+        await stageIncidents(
+          tx,
+          batch.incidents.map((i) => stageRow(uploadId, network.name, i, modes.foot)),
+        )
+      }
+    }
+    summaries.push(run.summary())
+    if (!request.dryRun) {
+      const counts = await mergeStagedIncidents(tx, network.id)
+      merged = {
+        inserted: merged.inserted + counts.inserted,
+        updated: merged.updated + counts.updated,
+        collapsed: merged.collapsed + counts.collapsed,
+      }
+      await sql`truncate incident_stage`.execute(tx.db)
+    }
+  }
+  const sha = combinedSha(summaries.map((s) => s.contentSha256))
+  const summary = combineSummaries(summaries, request.files, merged, snapDistances, request.dryRun)
+  const earlier = request.dryRun ? undefined : await findRepeatedUpload(tx, network.name, summaries)
+  const base = {
+    at: new Date(),
+    contentSha256: sha,
+    profile: summary.profile,
+    timezone: summary.timezone,
+  }
+  if (earlier) {
+    // the same bytes again: report it as a repeat and keep nothing new
+    throw new RepeatUpload(uploadId, earlier, {
+      ...base,
+      summary: { ...earlier.summary, repeatOf: earlier.id } as UploadSummary,
+    })
+  }
+  await finishUpload(tx.db, uploadId, {
+    ...base,
+    status: request.dryRun ? 'dry-run' : 'completed',
+    summary,
+  })
+}
+
+/** The earliest earlier upload when every file of this one was already loaded, else undefined. */
+async function findRepeatedUpload(
+  tx: BulkTransaction,
+  networkName: string,
+  summaries: readonly IngestSummary[],
+) {
+  let earliest: UploadRecord | undefined
+  for (const s of summaries) {
+    const seen = await findCompletedUploadWithFile(tx.db, networkName, s.contentSha256)
+    if (!seen) return undefined
+    if (!earliest || seen.createdAt < earliest.createdAt) earliest = seen
+  }
+  return earliest
+}
+
+function rejectRow(uploadId: string, seq: number, fileName: string, r: Reject): CopyValue[] {
+  return [uploadId, seq, fileName, r.line, r.column, r.value, r.rule, r.message]
+}
+
+function stageRow(
+  uploadId: string,
+  networkName: string,
+  i: Incident,
+  foot: LoadedMode,
+): CopyValue[] {
+  const footSnap =
+    i.lon === null || i.lat === null
+      ? undefined
+      : foot.snapIndex.snap(i.lon, i.lat, INCIDENT_SNAP_RADIUS_M)
+  return [
+    networkName,
+    SOURCE_FAMILY[i.sourceProfile] ?? i.sourceProfile,
+    i.sourceId,
+    // the canonical offence, so one record exported under two schemas (old and new RMS) is one key
+    i.category === 'unmapped' ? `local:${i.localCategory}` : i.category,
+    i.sourceProfile,
+    i.offenceCode,
+    i.localCategory,
+    i.category,
+    i.crimeAgainst,
+    i.enforcement,
+    new Date(i.occurredFromMs),
+    new Date(i.occurredToMs),
+    i.reportedAtMs === null ? null : new Date(i.reportedAtMs),
+    i.lon,
+    i.lat,
+    i.neighbourhood,
+    i.npu,
+    i.beat,
+    i.address,
+    uploadId,
+    i.line,
+    i.segmentId,
+    i.snapDistanceM,
+    footSnap ? foot.graph.segmentIds[footSnap.segment]! : null,
+    footSnap ? footSnap.distanceM : null,
+  ]
+}
+
+/** Rolls the upload's transaction back and records it as a repeat of an earlier upload. */
+class RepeatUpload extends Error {
+  constructor(
+    readonly uploadId: string,
+    readonly earlier: UploadRecord,
+    readonly outcome: Omit<Parameters<typeof finishUpload>[2], 'status'>,
+  ) {
+    super(`same content as upload ${earlier.id}`)
+  }
+}

@@ -1,0 +1,216 @@
+import { createReadStream, readFileSync } from 'node:fs'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DbHandle } from '../../src/db/connect.js'
+import { importNetworkFile } from '../../src/services/network-import.js'
+import { buildTestApp, multipart } from '../helpers/app.js'
+import { DIALECTS, openTestDatabase } from '../helpers/db.js'
+
+const COBRA_2022 = readFileSync('data/atlanta/COBRA-2022.csv.gz')
+const HEADER_2022 =
+  'offense_id,rpt_date,occur_date,occur_day,occur_day_num,occur_time,poss_date,poss_time,beat,zone,location,ibr_code,UC2_Literal,neighborhood,npu,lat,long'
+
+/** A few rows in the APD 2022 schema, written for this test (not real records). */
+const HAND_WRITTEN = [
+  HEADER_2022,
+  '900000001,1/5/2022,1/4/2022,Tuesday,3,21:10,1/4/2022,21:30,511,5,100 PEACHTREE ST NW,23F,LARCENY-FROM VEHICLE,Downtown,M,33.7590,-84.3880',
+  '900000002,1/5/2022,1/4/2022,Tuesday,3,21:10,,,511,5,=HYPERLINK("http://evil.example"),23F,LARCENY-FROM VEHICLE,Downtown,M,91.5,-84.3880',
+  '900000003,1/5/2022,1/4/1922,Tuesday,3,21:10,,,511,5,1 MAIN ST,23F,LARCENY-FROM VEHICLE,Downtown,M,33.7590,-84.3880',
+].join('\n')
+
+describe.each(DIALECTS)('%s: incident uploads over HTTP', (dialect) => {
+  let handle: DbHandle
+  let app: FastifyInstance
+  let firstId: string
+  const send = (
+    content: Buffer,
+    fields: Record<string, string> = { network: 'atlanta' },
+    headers: Record<string, string> = {},
+    filename = 'COBRA-2022.csv.gz',
+  ) => {
+    const body = multipart(fields, { filename, content })
+    return app.inject({
+      method: 'POST',
+      url: '/v1/incidents/uploads',
+      payload: body.payload,
+      headers: { ...body.headers, ...headers },
+    })
+  }
+  const countIncidents = async () =>
+    Number(
+      (
+        await handle.db
+          .selectFrom('incident')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
+
+  beforeAll(async () => {
+    handle = await openTestDatabase(dialect)
+    await importNetworkFile(
+      handle.db,
+      createReadStream('data/atlanta/central-atlanta-filtered.osm.pbf'),
+      { name: 'atlanta', sourceName: 'test' },
+    )
+    app = await buildTestApp(handle, { UPLOAD_LIMIT_BYTES: String(2 * 1024 * 1024) })
+  })
+  afterAll(async () => {
+    await app?.close()
+    await handle?.close()
+  })
+
+  describe('POST /v1/incidents/uploads', () => {
+    it('streams the 2022 APD export in and summarises it', async () => {
+      const res = await send(COBRA_2022)
+      expect(res.statusCode).toBe(201)
+      const upload = res.json()
+      firstId = upload.id
+      expect(upload).toMatchObject({
+        status: 'completed',
+        network: 'atlanta',
+        dryRun: false,
+        rowsRead: 17977,
+        files: ['COBRA-2022.csv.gz'],
+      })
+      expect(
+        upload.accepted +
+          upload.rejected +
+          upload.duplicatesWithinFile -
+          upload.inserted -
+          upload.accepted,
+      ).toBeLessThanOrEqual(upload.rowsRead)
+      expect(upload.snapped + upload.unsnapped + upload.withoutLocation).toBe(upload.accepted)
+      expect(upload.snapDistanceM.p99).toBeLessThanOrEqual(60)
+      expect(upload.rejectedByRule['coord.outside-area']).toBeGreaterThan(10_000)
+      expect(await countIncidents()).toBe(upload.inserted)
+      expect((await app.inject(`/v1/incidents/uploads/${upload.id}`)).json()).toMatchObject({
+        id: upload.id,
+        status: 'completed',
+        accepted: upload.accepted,
+      })
+    })
+
+    it('recognises the same file again as a repeat and stores nothing new', async () => {
+      const before = await countIncidents()
+      const res = await send(COBRA_2022)
+      expect(res.statusCode).toBe(200)
+      expect(res.json()).toMatchObject({ status: 'repeat', repeatOf: firstId })
+      expect(await countIncidents()).toBe(before)
+    })
+
+    it('stores only the summary and rejects on a dry run', async () => {
+      const before = await countIncidents()
+      const res = await send(
+        Buffer.from(HAND_WRITTEN),
+        { network: 'atlanta', dryRun: 'true' },
+        {},
+        'hand-written.csv',
+      )
+      expect(res.statusCode).toBe(201)
+      expect(res.json()).toMatchObject({ status: 'dry-run', rowsRead: 3, accepted: 1, rejected: 2 })
+      expect(await countIncidents()).toBe(before)
+      const csv = await app.inject(res.json().rejectsUrl)
+      expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8')
+      const lines = csv.body.trim().split('\n')
+      expect(lines[0]).toBe('line,column,value,rule,message')
+      expect(lines).toHaveLength(3)
+      expect(lines[1]).toMatch(/^3,/)
+      expect(lines[2]).toMatch(/^4,occur_date,1\/4\/1922 21:10,date\.before-floor,/)
+      // the formula in the rejected row comes back escaped, never as a live formula
+      expect(csv.body).not.toMatch(/(^|,)"?=HYPERLINK/m)
+    })
+
+    it('replays an Idempotency-Key repeat and refuses the key with other bytes', async () => {
+      const headers = { 'idempotency-key': `key-${dialect}` }
+      const first = await send(
+        Buffer.from(HAND_WRITTEN),
+        { network: 'atlanta' },
+        headers,
+        'hand-written.csv',
+      )
+      expect(first.statusCode).toBe(201)
+      const again = await send(
+        Buffer.from(HAND_WRITTEN),
+        { network: 'atlanta' },
+        headers,
+        'hand-written.csv',
+      )
+      expect(again.statusCode).toBe(200)
+      expect(again.headers['idempotent-replayed']).toBe('true')
+      expect(again.json().id).toBe(first.json().id)
+      const other = await send(
+        Buffer.from(HAND_WRITTEN.replace('21:10', '21:11')),
+        { network: 'atlanta' },
+        headers,
+        'hand-written.csv',
+      )
+      expect(other.statusCode).toBe(422)
+      expect(other.json().code).toBe('idempotency-key-reused')
+    })
+
+    it('answers 409 while an upload with the same key is still running', async () => {
+      await handle.db
+        .insertInto('incident_upload')
+        .values({
+          id: `running-${dialect}`,
+          network_name: 'atlanta',
+          status: 'running',
+          dry_run: false,
+          file_names: '["x.csv"]',
+          content_sha256: null,
+          idempotency_scope: 'demo',
+          idempotency_key: 'busy',
+          profile: null,
+          timezone: null,
+          summary: null,
+          error: null,
+          repeat_of: null,
+          created_at: new Date(),
+          heartbeat_at: new Date(),
+          completed_at: null,
+        })
+        .execute()
+      const res = await send(
+        Buffer.from(HAND_WRITTEN),
+        { network: 'atlanta' },
+        { 'idempotency-key': 'busy' },
+        'hand-written.csv',
+      )
+      expect(res.statusCode).toBe(409)
+      expect(res.json().code).toBe('upload-in-progress')
+    })
+
+    it('refuses an empty file, an unknown network and a missing network field, storing nothing', async () => {
+      const before = await countIncidents()
+      const empty = await send(Buffer.alloc(0), { network: 'atlanta' }, {}, 'empty.csv')
+      expect(empty.statusCode).toBe(422)
+      expect(empty.json().code).toBe('empty-file')
+      expect((await send(COBRA_2022, { network: 'gotham' })).json()).toMatchObject({
+        status: 404,
+        code: 'network-not-found',
+      })
+      expect((await send(COBRA_2022, {})).json()).toMatchObject({ status: 400, field: 'network' })
+      expect(await countIncidents()).toBe(before)
+      const failed = await handle.db
+        .selectFrom('incident_upload')
+        .select(['status', 'error'])
+        .where('status', '=', 'failed')
+        .execute()
+      expect(failed.some((f) => (f.error as { code: string } | null)?.code === 'empty-file')).toBe(
+        true,
+      )
+    })
+
+    it('answers a file over the upload limit with 413', async () => {
+      const row = HAND_WRITTEN.split('\n')[1]
+      const big = Buffer.from(
+        [HEADER_2022, ...Array.from({ length: 20_000 }, () => row)].join('\n'),
+      )
+      expect(big.length).toBeGreaterThan(2 * 1024 * 1024)
+      const res = await send(big, { network: 'atlanta' }, {}, 'big.csv')
+      expect(res.statusCode).toBe(413)
+      expect(res.json().code).toBe('body-too-large')
+    })
+  })
+})
