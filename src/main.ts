@@ -8,6 +8,8 @@ import { migrateToLatest } from './db/migrate.js'
 import { syncServiceTypes } from './db/reports.js'
 import { buildApp } from './http/app.js'
 import { createLogger, type Logger } from './log.js'
+import { loadDemoCity } from './services/demo-city.js'
+import { NetworkCache } from './services/network-cache.js'
 import { parseServiceTypes } from './reports/index.js'
 
 export interface RunningService {
@@ -66,7 +68,17 @@ export async function startService(
         'auth is on but no API key exists: create one with `patrol keys create --role admin`',
       )
     }
-    app = await buildApp({ handle, log, config })
+    const networks = new NetworkCache(handle.db)
+    if (config.demoDataDir) {
+      const started = performance.now()
+      try {
+        const demo = await loadDemoCity(handle, networks, config.demoDataDir, log)
+        if (demo) log.info({ ms: Math.round(performance.now() - started) }, 'demo city ready')
+      } catch (err) {
+        log.error({ err }, 'loading the demo city failed; serving without it')
+      }
+    }
+    app = await buildApp({ handle, log, config, networks })
     await app.listen({ host: config.host, port: config.port })
   } catch (err) {
     await app?.close()
