@@ -81,11 +81,13 @@ export function forecastFractions(
     const allShare = state.allTotal > 0 ? state.allCounts[u] / state.allTotal : 0
     const recentShare = state.recentTotal > 0 ? state.recentCounts[u] / state.recentTotal : allShare
     const days = cycleDays * shares.perSegment[u]
-    const crimePerDay = own[u] + borrowMass * allShare + repeatMass * recentShare
+    const longPerDay = own[u] + borrowMass * allShare
+    const repeatPerDay = Math.min(repeatMass * recentShare, params.nearRepeatMaxRatio * longPerDay)
+    const crimePerDay = longPerDay + repeatPerDay
     const reportDay = Math.min(reportPerDay[u], params.reportsMaxRatio * crimePerDay)
     own[u] *= days
     borrowed[u] = borrowMass * allShare * days
-    nearRepeat[u] = repeatMass * recentShare * days
+    nearRepeat[u] = repeatPerDay * days
     reports[u] = reportDay * days
     expected[u] = own[u] + borrowed[u] + nearRepeat[u] + reports[u]
     total += expected[u]

@@ -2,10 +2,11 @@
  * Segment risk per time bucket (research note risk.md §9), its explanation, and the back-test that
  * proves it.
  *
- * For crime category k, segment u, forecast time t (only incidents reported before t count) and a
+ * For crime category k, segment u, forecast time t (only incidents reported by t count) and a
  * window w made of time buckets b:
  *   c_k(u)   = Σ_i a_i · e^{−(t − s_i)/τ}, the aoristic mean over each incident's occurrence window
- *   λ_k(u)   = N_k · (c_k(u)/C_k + β_k · c(u)/C + γ · r(u)/R) / (1 + β_k + γ)    crimes per day
+ *   λ_k(u)   = N_k · (c_k(u)/C_k + β_k · c(u)/C + γ · r(u)/R) / (1 + β_k + γ)    crimes per day,
+ *              the near-repeat part (γ) capped at `nearRepeatMaxRatio` × the rest
  *   N_k      = C_k / W,  W = τ (1 − e^{−H/τ}) days,  H = t − start of history
  *   E_u(w)   = Σ_k weight_k λ_k(u) · cycleDays · Σ_b f_b(w) · (n_u(b) + κ p(b)) / (n_u + κ)
  * c = all counted categories, r = the same count with the short near-repeat constant, f_b(w) = share of

@@ -53,7 +53,7 @@ export interface ModelState {
 /**
  * Incremental state of the default scorer over time. Incidents are queued with `addIncidents` and
  * enter the sums only once `advanceTo` passes the time they became known, so one model can walk
- * forward through a back-test and every forecast sees only what was reported before it.
+ * forward through a back-test and every forecast sees only what was reported by its time.
  */
 export class RiskModel {
   readonly segments: ReadonlyArray<RiskSegment>
@@ -111,7 +111,7 @@ export class RiskModel {
     this.#rowOf = new Int32Array(n).fill(-1)
   }
 
-  /** The instant the state describes: everything known strictly before it is in the sums. */
+  /** The instant the state describes: everything known at or before it is in the sums. */
   get asOfMs(): number {
     return this.#asOfMs
   }
@@ -123,7 +123,7 @@ export class RiskModel {
   }
 
   /**
-   * Queues incidents; each enters the sums at the first `advanceTo` past the time it became known.
+   * Queues incidents; each enters the sums at the first `advanceTo` at or past the time it became known.
    * @throws RangeError for a segment index outside the network.
    */
   addIncidents(incidents: Iterable<RiskIncident>): void {
@@ -151,7 +151,7 @@ export class RiskModel {
   }
 
   /**
-   * Moves the model to `asOfMs`, adding every queued incident known before it.
+   * Moves the model to `asOfMs`, adding every queued incident known at or before it.
    * @throws RangeError when asked to go back in time (build a new model instead).
    */
   advanceTo(asOfMs: number): void {
@@ -166,7 +166,7 @@ export class RiskModel {
       this.#pendingSorted = true
     }
     let applied = 0
-    while (applied < this.#pending.length && knownAtMs(this.#pending[applied]) < asOfMs) {
+    while (applied < this.#pending.length && knownAtMs(this.#pending[applied]) <= asOfMs) {
       this.#apply(this.#pending[applied], asOfMs)
       applied++
     }
@@ -174,7 +174,7 @@ export class RiskModel {
     let reports = 0
     while (
       reports < this.#pendingReports.length &&
-      this.#pendingReports[reports].reportedAtMs < asOfMs
+      this.#pendingReports[reports].reportedAtMs <= asOfMs
     ) {
       const report = this.#pendingReports[reports]
       const handle = this.#reportHandles.get(report.type) as number
@@ -227,7 +227,7 @@ export class RiskModel {
     return this.#rowOf[u]
   }
 
-  /** Incidents known before `asOfMs` on segment `index` that count under the parameters. */
+  /** Incidents known by `asOfMs` on segment `index` that count under the parameters. */
   historyOf(index: number): ReadonlyArray<RiskIncident> {
     return this.#history.get(index) ?? []
   }

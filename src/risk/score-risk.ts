@@ -7,7 +7,10 @@ import type { RiskData, RiskSegment } from './types.js'
 
 /** Options of `scoreRisk`. */
 export interface ScoreRiskOptions {
-  /** Forecast time: only incidents known (reported) strictly before it count. */
+  /**
+   * Forecast time: only incidents reported at or before it count (a date-only report date is read
+   * as 24:00 of that day, so a 00:00 forecast sees the previous day's reports).
+   */
   readonly asOfMs: number
   /** IANA zone the buckets are read in, e.g. 'America/New_York'. */
   readonly timeZone: string

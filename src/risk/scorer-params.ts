@@ -23,6 +23,11 @@ export interface ScorerParams {
   readonly nearRepeatWeight: number
   /** Time constant of the near-repeat term, days. Default 21. */
   readonly nearRepeatTauDays: number
+  /**
+   * The near-repeat term of a segment never exceeds this multiple of its long-term term, so recent
+   * crimes can raise a known place but not lift one without history. Default 1 (at most double).
+   */
+  readonly nearRepeatMaxRatio: number
   /** κ: pseudo-events pulling each segment's bucket profile toward the global one. Default 5. */
   readonly profileStrength: number
   /** Time buckets. Default three shifts 07–15, 15–23, 23–07. */
@@ -46,6 +51,7 @@ export const DEFAULT_SCORER_PARAMS: ScorerParams = Object.freeze({
   borrowByCategory: Object.freeze({}),
   nearRepeatWeight: 0.1,
   nearRepeatTauDays: 21,
+  nearRepeatMaxRatio: 1,
   profileStrength: 5,
   buckets: THREE_SHIFTS,
   categoryWeights: Object.freeze({}),
@@ -78,6 +84,7 @@ export function resolveScorerParams(overrides: Partial<ScorerParams> = {}): Scor
   nonNegative('profileStrength', params.profileStrength)
   nonNegative('defaultCategoryWeight', params.defaultCategoryWeight)
   nonNegative('reportsMaxRatio', params.reportsMaxRatio)
+  nonNegative('nearRepeatMaxRatio', params.nearRepeatMaxRatio)
   for (const [k, v] of Object.entries(params.borrowByCategory))
     nonNegative(`borrowByCategory.${k}`, v)
   for (const [k, v] of Object.entries(params.categoryWeights))

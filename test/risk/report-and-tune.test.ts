@@ -77,6 +77,11 @@ describe('tuneScorer', () => {
     )
     expect(result.status).toBe('refused')
     expect(result.params).toBeUndefined()
+    expect(result.fallback).toMatchObject({
+      longTauDays: 365,
+      nearRepeatWeight: 0,
+      borrowDefault: 0,
+    })
   })
 })
 

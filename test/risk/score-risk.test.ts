@@ -99,13 +99,13 @@ describe('scoreRisk', () => {
     }
   })
 
-  it('counts only incidents reported strictly before the forecast time', () => {
+  it('counts only incidents reported by the forecast time', () => {
     const base = [crime(2, T0 + 10 * DAY), crime(3, T0 + 20 * DAY)]
-    const late = crime(5, asOfMs - 2 * DAY, '23F', { reportedAtMs: asOfMs })
+    const late = crime(5, asOfMs - 2 * DAY, '23F', { reportedAtMs: asOfMs + 1 })
     const without = expectedAt(base, {})
     const withLate = expectedAt([...base, late], {})
     expect(Array.from(withLate)).toEqual(Array.from(without))
-    const early = crime(5, asOfMs - 2 * DAY, '23F', { reportedAtMs: asOfMs - 1 })
+    const early = crime(5, asOfMs - 2 * DAY, '23F', { reportedAtMs: asOfMs })
     expect(expectedAt([...base, early], {})[5]).toBeGreaterThan(0)
   })
 

@@ -100,7 +100,7 @@ export function evaluateMethod(plan: BacktestPlan, method: BacktestMethod): Peri
   let cursor = 0
   plan.periods.forEach((period, p) => {
     const start = cursor
-    while (cursor < known.length && knownAtMs(known[cursor]) < period.startMs) cursor++
+    while (cursor < known.length && knownAtMs(known[cursor]) <= period.startMs) cursor++
     if (cursor > start) forecaster.observe(known.slice(start, cursor))
     const scores = forecaster.forecast(period)
     const crimes = plan.crimesByPeriod[p]

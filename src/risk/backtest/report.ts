@@ -69,7 +69,7 @@ export function renderBacktestMarkdown(result: BacktestResult): string {
       ` in ${result.periods} periods (${result.scoredPeriods} with at least one crime). Categories: ` +
       `${result.categories ? result.categories.join(', ') : 'all counted'}. Time zone ${result.timeZone}.`,
     '',
-    'Each forecast is issued at the start of its period from the incidents reported before it and scored',
+    'Each forecast is issued at the start of its period from the incidents reported by then and scored',
     'on the crimes that occurred in the period. Coverage is filled by network length in forecast order;',
     'the segment that would cross the budget is left out; forecast ties go to the segments with fewer',
     'crimes. PAI = hit rate ÷ covered share (the actual share). PEI* = captured ÷ the most crimes any set',

@@ -41,7 +41,7 @@ export interface BacktestResult {
 
 /**
  * Rolling-origin back-test (research note §1, §6): each period's forecast is issued at its start from
- * the incidents known (reported) before it and scored on the crimes that occurred in it (by the start
+ * the incidents reported by then and scored on the crimes that occurred in it (by the start
  * of their occurrence window). Pure; deterministic.
  * @throws RangeError for unknown methods, bad dates or an empty network.
  */

@@ -6,7 +6,13 @@ import {
   type BacktestData,
   type PlanOptions,
 } from './backtest-plan.js'
-import { hotStreetsMethod, promapMethod, scorerMethod, type BacktestMethod } from './methods.js'
+import {
+  HOT_STREETS_TAU_DAYS,
+  hotStreetsMethod,
+  promapMethod,
+  scorerMethod,
+  type BacktestMethod,
+} from './methods.js'
 import type { PeriodOutcomes } from './summarize.js'
 
 /** One tunable scorer parameter and the values tried, or `borrow:<category>` for one β. */
@@ -16,6 +22,7 @@ export type TuneAxis =
         | 'longTauDays'
         | 'nearRepeatWeight'
         | 'nearRepeatTauDays'
+        | 'nearRepeatMaxRatio'
         | 'profileStrength'
         | 'borrowDefault'
       readonly values: ReadonlyArray<number>
@@ -35,13 +42,18 @@ export interface TuneOptions extends PlanOptions {
   readonly objective?: number
   /** Coverage breaking ties of the objective. Default 1. */
   readonly tieBreak?: number
+  /**
+   * Points a configuration may fall below hot streets at a coverage and still count as "not below".
+   * Default 0: any shortfall refuses it.
+   */
+  readonly floorTolerance?: number
 }
 
 /** One configuration tried, with its mean-of-periods hit rates (%) per coverage. */
 export interface TuneTrial {
   readonly changes: Readonly<Record<string, unknown>>
   readonly hitRate: Readonly<Record<string, number>>
-  /** False when below hot streets at any coverage: such a configuration is never chosen. */
+  /** False when below hot streets (less the tolerance) at any coverage: never chosen then. */
   readonly atLeastHotStreets: boolean
 }
 
@@ -51,19 +63,24 @@ export interface TuneResult {
   readonly status: 'tuned' | 'refused'
   /** The chosen parameters; undefined when refused. */
   readonly params: ScorerParams | undefined
+  /**
+   * What to run when refused: the base with the hot-streets form of the scorer (τ 365 d, no near
+   * repeat, no borrowing), which ranks all-crime forecasts exactly as hot streets does.
+   */
+  readonly fallback: ScorerParams
   readonly best: TuneTrial | undefined
   /** Hot streets' mean-of-periods hit rates on the same window (the floor). */
   readonly hotStreets: Readonly<Record<string, number>>
   readonly trials: ReadonlyArray<TuneTrial>
 }
 
-/** Search used when no axes are given: decay, near repeat, profile strength, borrowing. */
+/** Search used when no axes are given: decay, near repeat and its cap, profile strength. */
 export const DEFAULT_TUNE_AXES: ReadonlyArray<TuneAxis> = Object.freeze([
-  { key: 'longTauDays', values: [180, 270, 365, 540, 730] },
-  { key: 'nearRepeatWeight', values: [0, 0.05, 0.1, 0.2, 0.4] },
-  { key: 'nearRepeatTauDays', values: [7, 14, 21, 42] },
-  { key: 'profileStrength', values: [1, 2, 5, 10, 20, 50] },
-  { key: 'borrowDefault', values: [0, 0.25, 0.5, 1] },
+  { key: 'longTauDays', values: [270, 365, 540] },
+  { key: 'nearRepeatWeight', values: [0, 0.1, 0.2, 0.3, 0.5] },
+  { key: 'nearRepeatTauDays', values: [14, 21, 42] },
+  { key: 'nearRepeatMaxRatio', values: [0.5, 1, 2] },
+  { key: 'profileStrength', values: [2, 5, 10, 20, 50] },
 ])
 
 /**
@@ -90,10 +107,11 @@ export function tuneScorer(data: BacktestData, options: TuneOptions): TuneResult
     if (cached) return cached
     const params = applyChanges(options.base ?? {}, changes)
     const hitRate = meanHitRates(evaluateMethod(plan, scorerMethod('trial', params)))
+    const tolerance = options.floorTolerance ?? 0
     const trial = {
       changes,
       hitRate,
-      atLeastHotStreets: keys.every((k) => hitRate[k] >= hotStreets[k]),
+      atLeastHotStreets: keys.every((k) => hitRate[k] >= hotStreets[k] - tolerance),
     }
     seen.set(key, trial)
     trials.push(trial)
@@ -122,6 +140,13 @@ export function tuneScorer(data: BacktestData, options: TuneOptions): TuneResult
     status: accepted ? 'tuned' : 'refused',
     params: accepted ? applyChanges(options.base ?? {}, best.changes) : undefined,
     best: accepted ? best : undefined,
+    fallback: resolveScorerParams({
+      ...options.base,
+      longTauDays: HOT_STREETS_TAU_DAYS,
+      nearRepeatWeight: 0,
+      borrowDefault: 0,
+      borrowByCategory: {},
+    }),
     hotStreets,
     trials,
   }
