@@ -1,4 +1,5 @@
 import FlatQueue from 'flatqueue'
+import { EdgeLists, EdgeStore } from './contraction-store.js'
 import type { BaseGraph } from './street-graph.js'
 
 /**
@@ -44,8 +45,7 @@ export function contractGraph(
 ): ContractionHierarchy {
   const limit = options.witnessSettleLimit ?? 60
   const estimateLimit = options.estimateSettleLimit ?? 10
-  const state = new Contraction(graph.nodeCount)
-  state.addBaseEdges(graph)
+  const state = new Contraction(graph)
   const n = graph.nodeCount
   const rank = new Uint32Array(n)
   const priority = new Float64Array(n)
@@ -61,7 +61,8 @@ export function contractGraph(
     if (state.contracted[v] === 1 || value !== priority[v]) continue
     const neighbours = state.contract(v, limit)
     rank[v] = next++
-    for (const w of neighbours) {
+    for (let i = 0; i < neighbours.length; i++) {
+      const w = neighbours[i]!
       priority[w] = state.priority(w, estimateLimit)
       queue.push(w, priority[w]!)
     }
@@ -74,8 +75,8 @@ const NONE = -1
 /** The shrinking remaining graph during contraction, plus every edge ever created. */
 class Contraction {
   readonly contracted: Uint8Array
-  private readonly outs: number[][]
-  private readonly ins: number[][]
+  private readonly outs: EdgeLists
+  private readonly ins: EdgeLists
   private readonly level: Uint32Array
   private readonly edges = new EdgeStore()
   // witness search scratch: distances reset through `touched`
@@ -83,18 +84,33 @@ class Contraction {
   private readonly isTarget: Uint8Array
   private readonly touched: number[] = []
   private readonly queue = new FlatQueue<number>()
+  // results of shortcutsFor and contract, kept here so the hot loop allocates nothing
+  private added = 0
+  private addedHops = 0
+  private readonly neighbours: number[] = []
+  private readonly isNeighbour: Uint8Array
 
-  constructor(n: number) {
+  constructor(graph: BaseGraph) {
+    const n = graph.nodeCount
     this.contracted = new Uint8Array(n)
-    this.outs = Array.from({ length: n }, () => [])
-    this.ins = Array.from({ length: n }, () => [])
     this.level = new Uint32Array(n)
     this.dist = new Float64Array(n).fill(Infinity)
     this.isTarget = new Uint8Array(n)
+    this.isNeighbour = new Uint8Array(n)
+    const outDegree = new Uint32Array(n)
+    const inDegree = new Uint32Array(n)
+    for (let u = 0; u < n; u++) {
+      outDegree[u] = graph.firstOut[u + 1]! - graph.firstOut[u]!
+      for (let e = graph.firstOut[u]!; e < graph.firstOut[u + 1]!; e++)
+        inDegree[graph.edgeHead[e]!]!++
+    }
+    this.outs = new EdgeLists(outDegree)
+    this.ins = new EdgeLists(inDegree)
+    this.addBaseEdges(graph)
   }
 
   /** One hierarchy edge per node pair (the cheapest parallel edge); self-loops never help a path. */
-  addBaseEdges(graph: BaseGraph): void {
+  private addBaseEdges(graph: BaseGraph): void {
     for (let u = 0; u < graph.nodeCount; u++) {
       for (let e = graph.firstOut[u]!; e < graph.firstOut[u + 1]!; e++) {
         const v = graph.edgeHead[e]!
@@ -113,56 +129,62 @@ class Contraction {
    * nodes whose removal keeps the graph small and shallow go first.
    */
   priority(v: number, limit: number): number {
-    const { added, addedHops } = this.shortcutsFor(v, limit, false)
-    let removed = 0
+    this.shortcutsFor(v, limit, false)
+    const { outs, ins, edges } = this
     let removedHops = 0
-    for (const e of this.outs[v]!) {
-      removed++
-      removedHops += this.edges.hops[e]!
+    const removed = outs.length[v]! + ins.length[v]!
+    for (let k = outs.start[v]!; k < outs.start[v]! + outs.length[v]!; k++) {
+      removedHops += edges.hops[outs.data[k]!]!
     }
-    for (const e of this.ins[v]!) {
-      removed++
-      removedHops += this.edges.hops[e]!
+    for (let k = ins.start[v]!; k < ins.start[v]! + ins.length[v]!; k++) {
+      removedHops += edges.hops[ins.data[k]!]!
     }
     if (removed === 0) return this.level[v]!
-    return this.level[v]! + added / removed + addedHops / removedHops
+    return this.level[v]! + this.added / removed + this.addedHops / removedHops
   }
 
-  /** Contracts v and returns its remaining neighbours (whose priorities change). */
-  contract(v: number, limit: number): number[] {
+  /** Contracts v and returns its remaining neighbours (whose priorities change; reused array). */
+  contract(v: number, limit: number): readonly number[] {
     this.shortcutsFor(v, limit, true)
-    const neighbours = new Set<number>()
-    for (const a of this.ins[v]!) {
-      const u = this.edges.tail[a]!
-      removeItem(this.outs[u]!, a)
-      neighbours.add(u)
+    const { neighbours, isNeighbour, edges, outs, ins } = this
+    neighbours.length = 0
+    for (let k = ins.start[v]!; k < ins.start[v]! + ins.length[v]!; k++) {
+      const a = ins.data[k]!
+      const u = edges.tail[a]!
+      outs.remove(u, a)
+      if (isNeighbour[u] === 0) neighbours.push(u)
+      isNeighbour[u] = 1
     }
-    for (const b of this.outs[v]!) {
-      const x = this.edges.head[b]!
-      removeItem(this.ins[x]!, b)
-      neighbours.add(x)
+    for (let k = outs.start[v]!; k < outs.start[v]! + outs.length[v]!; k++) {
+      const b = outs.data[k]!
+      const x = edges.head[b]!
+      ins.remove(x, b)
+      if (isNeighbour[x] === 0) neighbours.push(x)
+      isNeighbour[x] = 1
     }
     this.contracted[v] = 1
     for (const w of neighbours) {
+      isNeighbour[w] = 0
       this.level[w] = Math.max(this.level[w]!, this.level[v]! + 1)
     }
-    return [...neighbours].sort((a, b) => a - b)
+    return neighbours
   }
 
-  private shortcutsFor(
-    v: number,
-    limit: number,
-    apply: boolean,
-  ): { added: number; addedHops: number } {
-    const { edges, isTarget } = this
-    const outs = this.outs[v]!
+  /** Counts (and with `apply` adds) the shortcuts contracting v needs, into added/addedHops. */
+  private shortcutsFor(v: number, limit: number, apply: boolean): void {
+    const { edges, isTarget, outs, ins } = this
+    const outStart = outs.start[v]!
+    const outEnd = outStart + outs.length[v]!
     let added = 0
     let addedHops = 0
-    for (const a of this.ins[v]!) {
+    // v's own lists never change while v is contracted, but `data` may move when others grow
+    for (let i = ins.start[v]!; i < ins.start[v]! + ins.length[v]!; i++) {
+      const a = ins.data[i]!
       const u = edges.tail[a]!
       let maxOut = -Infinity
       let targets = 0
-      for (const b of outs) {
+      for (let k = outStart; k < outEnd; k++) {
+        const b = outs.data[k]!
         const x = edges.head[b]!
         if (x === u) continue
         maxOut = Math.max(maxOut, edges.cost[b]!)
@@ -172,7 +194,8 @@ class Contraction {
       if (targets === 0) continue
       const viaV = edges.cost[a]!
       this.witnessSearch(u, v, viaV + maxOut, limit, targets)
-      for (const b of outs) {
+      for (let k = outStart; k < outEnd; k++) {
+        const b = outs.data[k]!
         const x = edges.head[b]!
         isTarget[x] = 0
         const total = viaV + edges.cost[b]!
@@ -183,7 +206,8 @@ class Contraction {
       }
       this.resetSearch()
     }
-    return { added, addedHops }
+    this.added = added
+    this.addedHops = addedHops
   }
 
   /** Dijkstra from source avoiding `avoid`, until every target is settled, maxCost or limit. */
@@ -195,8 +219,8 @@ class Contraction {
     targets: number,
   ): void {
     const { dist, queue, isTarget, outs, touched } = this
-    const head = this.edges.head
-    const cost = this.edges.cost
+    const { head, cost } = this.edges
+    const data = outs.data
     dist[source] = 0
     touched.push(source)
     queue.push(source, 0)
@@ -209,9 +233,9 @@ class Contraction {
       if (d > dist[w]!) continue
       settled++
       if (isTarget[w] === 1) left--
-      const list = outs[w]!
-      for (let i = 0; i < list.length; i++) {
-        const e = list[i]!
+      const end = outs.start[w]! + outs.length[w]!
+      for (let k = outs.start[w]!; k < end; k++) {
+        const e = data[k]!
         const x = head[e]!
         const nd = d + cost[e]!
         if (x === avoid || nd >= dist[x]! || nd > maxCost) continue
@@ -235,13 +259,16 @@ class Contraction {
   }
 
   private findEdge(u: number, v: number): number {
-    for (const e of this.outs[u]!) if (this.edges.head[e] === v) return e
+    const { outs } = this
+    for (let k = outs.start[u]!; k < outs.start[u]! + outs.length[u]!; k++) {
+      if (this.edges.head[outs.data[k]!] === v) return outs.data[k]!
+    }
     return NONE
   }
 
   private link(e: number): void {
-    this.outs[this.edges.tail[e]!]!.push(e)
-    this.ins[this.edges.head[e]!]!.push(e)
+    this.outs.push(this.edges.tail[e]!, e)
+    this.ins.push(this.edges.head[e]!, e)
   }
 
   finish(rank: Uint32Array): ContractionHierarchy {
@@ -303,55 +330,4 @@ class Contraction {
       shortcuts,
     }
   }
-}
-
-function removeItem(list: number[], item: number): void {
-  const i = list.indexOf(item)
-  list[i] = list[list.length - 1]!
-  list.pop()
-}
-
-/** Growable columns of hierarchy edges. */
-class EdgeStore {
-  tail = new Uint32Array(1024)
-  head = new Uint32Array(1024)
-  cost = new Float64Array(1024)
-  base = new Int32Array(1024)
-  first = new Int32Array(1024)
-  second = new Int32Array(1024)
-  hops = new Uint32Array(1024)
-  size = 0
-
-  add(tail: number, head: number, cost: number, base: number, first: number, second: number) {
-    if (this.size === this.tail.length) this.grow()
-    const e = this.size++
-    this.tail[e] = tail
-    this.head[e] = head
-    this.set(e, cost, base, first, second)
-    return e
-  }
-
-  set(e: number, cost: number, base: number, first: number, second: number): void {
-    this.cost[e] = cost
-    this.base[e] = base
-    this.first[e] = first
-    this.second[e] = second
-    this.hops[e] = base >= 0 ? 1 : this.hops[first]! + this.hops[second]!
-  }
-
-  private grow(): void {
-    const size = this.tail.length * 2
-    this.tail = resize(this.tail, new Uint32Array(size))
-    this.head = resize(this.head, new Uint32Array(size))
-    this.cost = resize(this.cost, new Float64Array(size))
-    this.base = resize(this.base, new Int32Array(size))
-    this.first = resize(this.first, new Int32Array(size))
-    this.second = resize(this.second, new Int32Array(size))
-    this.hops = resize(this.hops, new Uint32Array(size))
-  }
-}
-
-function resize<T extends Uint32Array | Int32Array | Float64Array>(from: T, to: T): T {
-  to.set(from)
-  return to
 }
