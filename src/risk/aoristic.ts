@@ -18,34 +18,55 @@ export function aoristicBucketWeights(
   fromMs: number,
   toMs: number,
 ): { readonly buckets: number[]; readonly weights: number[] } {
-  if (layout.count === 1) return { buckets: [0], weights: [1] }
+  const buckets = new Int32Array(layout.count)
+  const weights = new Float64Array(layout.count)
+  const n = aoristicBucketWeightsInto(layout, clock, fromMs, toMs, buckets, weights)
+  return {
+    buckets: Array.from(buckets.subarray(0, n)),
+    weights: Array.from(weights.subarray(0, n)),
+  }
+}
+
+/**
+ * `aoristicBucketWeights` without allocation: writes into `buckets`/`weights` (at least
+ * `layout.count` long) and returns how many entries it wrote.
+ */
+export function aoristicBucketWeightsInto(
+  layout: BucketLayout,
+  clock: ZoneClock,
+  fromMs: number,
+  toMs: number,
+  buckets: Int32Array,
+  weights: Float64Array,
+): number {
   const from = Math.min(fromMs, toMs)
   const span = Math.max(fromMs, toMs) - from
-  if (span === 0) return { buckets: [clockBucket(layout, clock, from)], weights: [1] }
+  if (layout.count === 1 || span === 0) {
+    buckets[0] = layout.count === 1 ? 0 : layout.indexAtLocal(clock.toLocalMs(from))
+    weights[0] = 1
+    return 1
+  }
   const cycleMs = layout.cycleDays * DAY_MS
   const wholeCycles = Math.floor(span / cycleMs)
-  const shares = new Float64Array(layout.count)
+  weights.fill(0, 0, layout.count)
   if (wholeCycles > 0) {
     const cycleHours = layout.cycleDays * 24
     for (let b = 0; b < layout.count; b++) {
-      shares[b] = (wholeCycles * cycleMs * layout.hours[b]) / cycleHours
+      weights[b] = (wholeCycles * cycleMs * layout.hours[b]) / cycleHours
     }
   }
-  const restFrom = from + wholeCycles * cycleMs
-  forEachBucketPiece(layout, clock, restFrom, from + span, (bucket, ms) => {
-    shares[bucket] += ms
+  forEachBucketPiece(layout, clock, from + wholeCycles * cycleMs, from + span, (bucket, ms) => {
+    weights[bucket] += ms
   })
-  const buckets: number[] = []
-  const weights: number[] = []
-  let total = 0
-  for (let b = 0; b < layout.count; b++) total += shares[b]
+  let n = 0
   for (let b = 0; b < layout.count; b++) {
-    if (shares[b] > 0) {
-      buckets.push(b)
-      weights.push(shares[b] / total)
+    if (weights[b] > 0) {
+      buckets[n] = b
+      weights[n] = weights[b] / span
+      n++
     }
   }
-  return { buckets, weights }
+  return n
 }
 
 /**
@@ -60,8 +81,4 @@ export function aoristicDecay(fromMs: number, toMs: number, atMs: number, tauMs:
   const x = w / tauMs
   // −expm1(−x)/x keeps full precision for windows much shorter than τ
   return (tail * -Math.expm1(-x)) / x
-}
-
-function clockBucket(layout: BucketLayout, clock: ZoneClock, utcMs: number): number {
-  return layout.indexAtLocal(clock.toLocalMs(utcMs))
 }

@@ -20,8 +20,12 @@ export function knownOccurredToMs(incident: RiskIncident): number {
  * from any row order or batching add the same numbers in the same order.
  */
 export function compareByKnownAt(a: RiskIncident, b: RiskIncident): number {
+  return knownAtMs(a) - knownAtMs(b) || compareSameKnownAt(a, b)
+}
+
+/** The tie-break of `compareByKnownAt` for incidents known at the same instant. */
+export function compareSameKnownAt(a: RiskIncident, b: RiskIncident): number {
   return (
-    knownAtMs(a) - knownAtMs(b) ||
     a.segmentIndex - b.segmentIndex ||
     a.occurredFromMs - b.occurredFromMs ||
     a.occurredToMs - b.occurredToMs ||

@@ -48,6 +48,22 @@ export class DecayGroup {
     this.#totals[handle] += stored
   }
 
+  /**
+   * Multiplier turning a value as of `atMs` into stored units (for `addStored`); rebases first if it
+   * would overflow. Valid until the next rebase, i.e. for any number of adds at the same `atMs`.
+   */
+  scaleAt(atMs: number): number {
+    const exponent = (atMs - this.#refMs) / this.tauMs
+    if (exponent > 60 || exponent < -60) this.rebase(atMs)
+    return Math.exp((atMs - this.#refMs) / this.tauMs)
+  }
+
+  /** Adds an amount already in stored units (value × `scaleAt(t)`) to cell `index` of `handle`. */
+  addStored(handle: number, index: number, stored: number): void {
+    this.#arrays[handle][index] += stored
+    this.#totals[handle] += stored
+  }
+
   /** Multiplier turning stored values into values at `atMs`; rebases first if it would overflow. */
   factorAt(atMs: number): number {
     const exponent = (atMs - this.#refMs) / this.tauMs

@@ -1,5 +1,5 @@
-import { aoristicBucketWeights, aoristicDecay } from './aoristic.js'
-import { compareByKnownAt, knownAtMs, knownOccurredToMs } from './availability.js'
+import { aoristicBucketWeightsInto, aoristicDecay } from './aoristic.js'
+import { compareSameKnownAt, knownAtMs, knownOccurredToMs } from './availability.js'
 import { bucketLayout, forEachBucketPiece, type BucketLayout } from './buckets.js'
 import { DecayGroup } from './decay-group.js'
 import { categoryWeightOf, type ScorerParams } from './scorer-params.js'
@@ -64,6 +64,9 @@ export class RiskModel {
   #earliestKnownMs = Infinity
   #asOfMs = -Infinity
   #pending: RiskIncident[] = []
+  #pendingKnownAt = new Float64Array(0)
+  /** Position of the first unapplied incident in `#pending`. */
+  #pendingNext = 0
   #pendingSorted = true
   #pendingReports: ResidentReport[] = []
   readonly #long: DecayGroup
@@ -77,7 +80,12 @@ export class RiskModel {
   readonly #reportHandles = new Map<string, number>()
   readonly #rowOf: Int32Array
   #rowCount = 0
-  readonly #history = new Map<number, RiskIncident[]>()
+  readonly #bucketBuffer: Int32Array
+  readonly #weightBuffer: Float64Array
+  /** Applied incidents; per segment a linked list through `#historyNext` (newest first). */
+  readonly #applied: RiskIncident[] = []
+  readonly #historyNext: number[] = []
+  readonly #historyHead: Int32Array
 
   constructor(
     segments: ReadonlyArray<RiskSegment>,
@@ -109,6 +117,9 @@ export class RiskModel {
         this.#reportHandles.set(type, this.#reportGroup.addArray(n))
     }
     this.#rowOf = new Int32Array(n).fill(-1)
+    this.#historyHead = new Int32Array(n).fill(-1)
+    this.#bucketBuffer = new Int32Array(this.layout.count)
+    this.#weightBuffer = new Float64Array(this.layout.count)
   }
 
   /** The instant the state describes: everything known at or before it is in the sums. */
@@ -161,16 +172,19 @@ export class RiskModel {
       )
     }
     this.#asOfMs = asOfMs
-    if (!this.#pendingSorted) {
-      this.#pending.sort(compareByKnownAt)
-      this.#pendingSorted = true
+    if (!this.#pendingSorted) this.#sortPending()
+    const scale = {
+      long: this.#long.scaleAt(asOfMs),
+      short: this.#short.scaleAt(asOfMs),
     }
-    let applied = 0
-    while (applied < this.#pending.length && knownAtMs(this.#pending[applied]) <= asOfMs) {
-      this.#apply(this.#pending[applied], asOfMs)
-      applied++
+    const pending = this.#pending
+    const known = this.#pendingKnownAt
+    let next = this.#pendingNext
+    while (next < pending.length && known[next] <= asOfMs) {
+      this.#apply(pending[next], asOfMs, scale)
+      next++
     }
-    if (applied > 0) this.#pending = this.#pending.slice(applied)
+    this.#pendingNext = next
     let reports = 0
     while (
       reports < this.#pendingReports.length &&
@@ -185,29 +199,44 @@ export class RiskModel {
     if (reports > 0) this.#pendingReports = this.#pendingReports.slice(reports)
   }
 
-  #apply(incident: RiskIncident, atMs: number): void {
+  // sorts the unapplied incidents by the time they became known (keys computed once)
+  #sortPending(): void {
+    const items = this.#pending.slice(this.#pendingNext)
+    const keys = Float64Array.from(items, knownAtMs)
+    const order = Uint32Array.from(items.keys()).sort(
+      (a, b) => keys[a] - keys[b] || compareSameKnownAt(items[a], items[b]),
+    )
+    this.#pending = Array.from(order, (i) => items[i])
+    this.#pendingKnownAt = Float64Array.from(order, (i) => keys[i])
+    this.#pendingNext = 0
+    this.#pendingSorted = true
+  }
+
+  #apply(incident: RiskIncident, atMs: number, scale: { long: number; short: number }): void {
     const u = incident.segmentIndex
     const from = incident.occurredFromMs
     const to = knownOccurredToMs(incident)
     if (from < this.#earliestKnownMs) this.#earliestKnownMs = from
-    const long = aoristicDecay(from, to, atMs, this.#long.tauMs)
-    this.#long.add(this.#categoryHandle(incident.category), u, long, atMs)
-    this.#long.add(this.#allHandle, u, long, atMs)
-    this.#short.add(this.#recentHandle, u, aoristicDecay(from, to, atMs, this.#short.tauMs), atMs)
+    const long = aoristicDecay(from, to, atMs, this.#long.tauMs) * scale.long
+    this.#long.addStored(this.#categoryHandle(incident.category), u, long)
+    this.#long.addStored(this.#allHandle, u, long)
+    const short = aoristicDecay(from, to, atMs, this.#short.tauMs) * scale.short
+    this.#short.addStored(this.#recentHandle, u, short)
     const row = this.#profileRow(u)
-    const { buckets, weights } = aoristicBucketWeights(this.layout, this.clock, from, to)
-    for (let j = 0; j < buckets.length; j++) {
-      this.#long.add(
+    const buckets = this.#bucketBuffer
+    const weights = this.#weightBuffer
+    const count = aoristicBucketWeightsInto(this.layout, this.clock, from, to, buckets, weights)
+    for (let j = 0; j < count; j++) {
+      this.#long.addStored(
         this.#rowsHandle,
         row * this.layout.count + buckets[j],
         long * weights[j],
-        atMs,
       )
-      this.#long.add(this.#globalHandle, buckets[j], long * weights[j], atMs)
+      this.#long.addStored(this.#globalHandle, buckets[j], long * weights[j])
     }
-    const list = this.#history.get(u)
-    if (list) list.push(incident)
-    else this.#history.set(u, [incident])
+    this.#historyNext.push(this.#historyHead[u])
+    this.#historyHead[u] = this.#applied.length
+    this.#applied.push(incident)
   }
 
   #categoryHandle(category: string): number {
@@ -229,7 +258,10 @@ export class RiskModel {
 
   /** Incidents known by `asOfMs` on segment `index` that count under the parameters. */
   historyOf(index: number): ReadonlyArray<RiskIncident> {
-    return this.#history.get(index) ?? []
+    const list: RiskIncident[] = []
+    for (let k = this.#historyHead[index]; k >= 0; k = this.#historyNext[k])
+      list.push(this.#applied[k])
+    return list.reverse()
   }
 
   /** Decayed evidence at `asOfMs`, as views (see `ModelState`). */

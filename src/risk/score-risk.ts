@@ -92,7 +92,7 @@ export function rankBucket(
   const order = rankByDensity(model.segments, forecast)
   const n = order.length
   const rankOf = new Int32Array(n)
-  order.forEach((u, r) => (rankOf[u] = r))
+  for (let r = 0; r < n; r++) rankOf[order[r]] = r
   const perKm = (u: number) =>
     forecast.expected[u] / (Math.max(model.segments[u].lengthM, 1) / 1000)
   const lowerCount = countLower(order, perKm)
@@ -126,12 +126,17 @@ export function rankBucket(
 export function rankByDensity(
   segments: ReadonlyArray<RiskSegment>,
   forecast: Pick<WindowForecast, 'expected'>,
-): number[] {
-  const density = segments.map((s, u) => forecast.expected[u] / Math.max(s.lengthM, 1))
-  return segments.map((_, u) => u).sort((a, b) => density[b] - density[a] || a - b)
+): Uint32Array {
+  const density = new Float64Array(segments.length)
+  for (let u = 0; u < density.length; u++) {
+    density[u] = forecast.expected[u] / Math.max(segments[u].lengthM, 1)
+  }
+  const order = new Uint32Array(segments.length)
+  for (let u = 0; u < order.length; u++) order[u] = u
+  return order.sort((a, b) => density[b] - density[a] || a - b)
 }
 
-function countLower(order: ReadonlyArray<number>, score: (u: number) => number): Int32Array {
+function countLower(order: Uint32Array, score: (u: number) => number): Int32Array {
   const lower = new Int32Array(order.length)
   let end = order.length
   // walk from the bottom: every segment below a run of equal scores is strictly lower
