@@ -17,9 +17,9 @@ export interface ScorerParams {
   readonly longTauDays: number
   /** β: how much each crime category borrows from the all-category density. Default 0. */
   readonly borrowDefault: number
-  /** β per canonical category id, overriding `borrowDefault`. */
+  /** β per canonical category id, overriding `borrowDefault`. Default: the Atlanta-validated values. */
   readonly borrowByCategory: Readonly<Record<string, number>>
-  /** γ: weight of the same-segment near-repeat share. Default 0.1. */
+  /** γ: weight of the same-segment near-repeat share. Default 0 (see DEFAULT_SCORER_PARAMS). */
   readonly nearRepeatWeight: number
   /** Time constant of the near-repeat term, days. Default 21. */
   readonly nearRepeatTauDays: number
@@ -28,7 +28,7 @@ export interface ScorerParams {
    * crimes can raise a known place but not lift one without history. Default 1 (at most double).
    */
   readonly nearRepeatMaxRatio: number
-  /** κ: pseudo-events pulling each segment's bucket profile toward the global one. Default 5. */
+  /** κ: pseudo-events pulling each segment's bucket profile toward the global one. Default 10. */
   readonly profileStrength: number
   /** Time buckets. Default three shifts 07–15, 15–23, 23–07. */
   readonly buckets: BucketScheme
@@ -45,14 +45,21 @@ export interface ScorerParams {
   readonly reportsMaxRatio: number
 }
 
+/**
+ * Defaults chosen on the Atlanta validation window (2021-07-01 … 12-31, bench/backtest/
+ * VALIDATION-LOG.md): β for burglary (220), auto theft (240) and violent categories (09A, 120, 13A)
+ * from daily forecasts of each group; κ on per-shift forecasts. Every near-repeat setting fell below
+ * hot streets at 20 % coverage there, so the near-repeat term is off (γ = 0); its other fields keep
+ * the research note's starting values for agencies that turn it on.
+ */
 export const DEFAULT_SCORER_PARAMS: ScorerParams = Object.freeze({
   longTauDays: 365,
   borrowDefault: 0,
-  borrowByCategory: Object.freeze({}),
-  nearRepeatWeight: 0.1,
+  borrowByCategory: Object.freeze({ '220': 0.5, '240': 1, '09A': 0.25, '120': 0.5, '13A': 0.25 }),
+  nearRepeatWeight: 0,
   nearRepeatTauDays: 21,
   nearRepeatMaxRatio: 1,
-  profileStrength: 5,
+  profileStrength: 10,
   buckets: THREE_SHIFTS,
   categoryWeights: Object.freeze({}),
   defaultCategoryWeight: 1,
