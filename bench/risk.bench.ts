@@ -8,6 +8,8 @@ import { createReadStream } from 'node:fs'
 import { DRIVE_AS_PROVENANCE, importNetwork } from '../src/network/index.js'
 import {
   RiskModel,
+  evaluateMethod,
+  planBacktest,
   hotStreetsMethod,
   rankBucket,
   resolveScorerParams,
@@ -15,7 +17,6 @@ import {
   scorerMethod,
   type RiskSegment,
 } from '../src/risk/index.js'
-import { evaluateMethod, planBacktest } from '../src/risk/backtest/backtest-plan.js'
 import { ATLANTA_TZ, loadAtlanta } from './lib/risk-atlanta.js'
 import { loadTuned } from './lib/risk-final-methods.js'
 import { syntheticIncidents } from './lib/risk-synthetic.js'

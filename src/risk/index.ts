@@ -28,12 +28,18 @@ export * from './score-risk.js'
 export * from './explain.js'
 export * from './expected-by-bucket.js'
 export { buildNetworkKernel, type NetworkKernel } from './network-kernel.js'
-export type { BacktestData, PlanOptions } from './backtest/backtest-plan.js'
+export {
+  evaluateMethod,
+  planBacktest,
+  type BacktestData,
+  type BacktestPlan,
+  type PlanOptions,
+} from './backtest/backtest-plan.js'
 export * from './backtest/run-backtest.js'
 export * from './backtest/report.js'
 export * from './backtest/tune.js'
 export * from './backtest/methods.js'
 export { METHOD_NAMES, type MethodConfig } from './backtest/method-registry.js'
 export type { Horizon, Period } from './backtest/periods.js'
-export type { MethodMetrics, CoverageTable } from './backtest/summarize.js'
+export type { CoverageTable, MethodMetrics, PeriodOutcomes } from './backtest/summarize.js'
 export { wilcoxonSignedRank, type WilcoxonResult } from './backtest/wilcoxon.js'
