@@ -15,8 +15,11 @@ export interface CsvStats {
   delimiter: Delimiter | null
 }
 
+type Parsed = { readonly record: string[]; readonly info: Info }
+
 /**
- * Splits text into CSV records with csv-parse, streaming. The delimiter is sniffed from the first
+ * Splits text into CSV records with csv-parse, streaming, in chunks (everything csv-parse has
+ * ready at once, so the per-row cost has no await in it). The delimiter is sniffed from the first
  * line. Quoted fields may span lines. A quote inside an unquoted field skips just that record
  * ('malformed'); an unclosed quote at the end or a record over `maxRecordChars` stop the file.
  */
@@ -24,68 +27,132 @@ export async function* readCsvRecords(
   text: AsyncIterable<string>,
   stats: CsvStats,
   maxRecordChars: number,
-): AsyncGenerator<CsvItem> {
+): AsyncGenerator<CsvItem[]> {
   const head = await readFirstLine(text, maxRecordChars)
   if (head.text.trim() === '') return
-  const delimiter = sniffDelimiter(head.firstLine)
-  stats.delimiter = delimiter
+  stats.delimiter = sniffDelimiter(head.firstLine)
   const parser = new Parser({
-    delimiter,
+    delimiter: stats.delimiter,
     info: true,
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
     max_record_size: maxRecordChars,
   })
-  const lines = new LineTracker()
-  const pending: CsvItem[] = []
-  // a fatal parser error, noted when csv-parse reports it and raised once the records before it are out
-  let fatal: { readonly code: string; readonly parserLine: number } | undefined
-  parser.on('skip', (err: CsvError | undefined) => {
-    if (!err || fatal) return
+  const problems = new ParserProblems(maxRecordChars)
+  parser.on('skip', (err: CsvError | undefined) => problems.onSkip(err))
+  pipeline(Readable.from(head.all), parser, () => {})
+  try {
+    for await (const parsed of readyRecords(parser)) {
+      const items: CsvItem[] = []
+      for (const { record, info } of parsed) {
+        // records csv-parse emits after skipping an oversized one are out of step: stop there
+        if (problems.stopsBefore(info.lines)) throw problems.fatalError()
+        const line = problems.lines.onRecord(record, info)
+        problems.takeMalformedBefore(line, items)
+        items.push({ kind: 'record', fields: record, line })
+      }
+      yield items
+    }
+  } catch (err) {
+    if (err instanceof IngestFileError) throw err
+    if (err instanceof CsvError) {
+      throw new IngestFileError('malformed-csv', err.message, problems.lines.nextStart(), {
+        cause: err,
+      })
+    }
+    throw err
+  }
+  const rest: CsvItem[] = []
+  problems.takeMalformedBefore(Infinity, rest)
+  if (rest.length > 0) yield rest
+  if (problems.fatal) throw problems.fatalError()
+}
+
+/** Everything the parser has buffered, as one array per wake-up; ends with the stream. */
+async function* readyRecords(parser: Parser): AsyncGenerator<Parsed[]> {
+  let wake: (() => void) | undefined
+  let ended = false
+  let failure: Error | undefined
+  const resume = () => wake?.()
+  parser.on('readable', resume)
+  parser.on('end', () => {
+    ended = true
+    resume()
+  })
+  parser.on('error', (err: Error) => {
+    failure = err
+    resume()
+  })
+  try {
+    for (;;) {
+      const ready: Parsed[] = []
+      for (let item = parser.read(); item !== null; item = parser.read()) ready.push(item)
+      if (ready.length > 0) {
+        yield ready
+        continue
+      }
+      if (failure) throw failure
+      if (ended) return
+      await new Promise<void>((resolve) => (wake = resolve))
+      wake = undefined
+    }
+  } finally {
+    parser.destroy()
+  }
+}
+
+/**
+ * What csv-parse reports through its 'skip' event: per-record problems (kept as 'malformed'
+ * items, emitted in line order) and the two that end the file, raised once the records before
+ * them are out.
+ */
+class ParserProblems {
+  readonly lines = new LineTracker()
+  fatal: { readonly code: string; readonly parserLine: number } | undefined
+  private readonly malformed: CsvItem[] = []
+
+  constructor(private readonly maxRecordChars: number) {}
+
+  onSkip(err: CsvError | undefined): void {
+    if (!err || this.fatal) return
     const parserLine = Number(err.lines ?? 0)
     if (err.code === 'CSV_QUOTE_NOT_CLOSED' || err.code === 'CSV_MAX_RECORD_SIZE') {
-      fatal = { code: err.code, parserLine }
+      this.fatal = { code: err.code, parserLine }
       return
     }
-    const line = lines.fromParserLine(parserLine)
-    if (pending.at(-1)?.line !== line)
-      pending.push({ kind: 'malformed', line, message: err.message })
-  })
-  const fatalError = (): IngestFileError => {
-    if (fatal?.code === 'CSV_MAX_RECORD_SIZE') {
-      const line = lines.fromParserLine(fatal.parserLine)
+    const line = this.lines.fromParserLine(parserLine)
+    // csv-parse reports each stray quote of a record; one reject per record is enough
+    if (this.malformed.at(-1)?.line !== line) {
+      this.malformed.push({ kind: 'malformed', line, message: err.message })
+    }
+  }
+
+  stopsBefore(parserLine: number): boolean {
+    return this.fatal !== undefined && parserLine >= this.fatal.parserLine
+  }
+
+  takeMalformedBefore(line: number, into: CsvItem[]): void {
+    while (this.malformed.length > 0 && this.malformed[0].line < line)
+      into.push(this.malformed.shift()!)
+  }
+
+  fatalError(): IngestFileError {
+    if (this.fatal?.code === 'CSV_MAX_RECORD_SIZE') {
+      const line = this.lines.fromParserLine(this.fatal.parserLine)
       return new IngestFileError(
         'record-too-large',
-        `the record on line ${line} is longer than ${maxRecordChars} characters (wrong delimiter or a runaway field?)`,
+        `the record on line ${line} is longer than ${this.maxRecordChars} characters (wrong delimiter or a runaway field?)`,
         line,
       )
     }
-    const opened = lines.nextStart()
+    const opened = this.lines.nextStart()
     return new IngestFileError(
       'unclosed-quote',
       `a quoted field opened on line ${opened} is never closed; everything after it would be one field`,
       opened,
     )
   }
-  pipeline(Readable.from(head.all), parser, () => {})
-  try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: Info }>) {
-      // records csv-parse emits after skipping an oversized one are out of step: stop there
-      if (fatal && item.info.lines >= fatal.parserLine) throw fatalError()
-      const line = lines.onRecord(item.record, item.info)
-      while (pending.length > 0 && pending[0].line < line) yield pending.shift()!
-      yield { kind: 'record', fields: item.record, line }
-    }
-  } catch (err) {
-    if (err instanceof IngestFileError) throw err
-    if (err instanceof CsvError) {
-      throw new IngestFileError('malformed-csv', err.message, lines.nextStart(), { cause: err })
-    }
-    throw err
-  }
-  yield* pending
-  if (fatal) throw fatalError()
 }
 
 /**

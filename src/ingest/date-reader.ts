@@ -130,8 +130,16 @@ function compilePartsReader(
   }
 }
 
+/** 1–4 ASCII digits → their value; NaN otherwise ('3.0', '-1', '12345'). */
 function wholeNumber(text: string): number {
-  return /^\d{1,4}$/.test(text) ? Number(text) : NaN
+  if (text.length === 0 || text.length > 4) return NaN
+  let value = 0
+  for (let i = 0; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 48
+    if (digit < 0 || digit > 9) return NaN
+    value = value * 10 + digit
+  }
+  return value
 }
 
 function daysInMonthOfWall(wallMs: number): number {

@@ -1,5 +1,5 @@
 import { createByteStats, readBytes, type ByteStats } from './bytes.js'
-import { readCsvRecords, type CsvStats } from './csv-records.js'
+import { readCsvRecords, type CsvItem, type CsvStats } from './csv-records.js'
 import { IngestFileError } from './errors.js'
 import { assertColumnsPresent, indexHeader } from './header.js'
 import { GENERIC, detectProfile, findProfile, listProfiles } from './profiles/index.js'
@@ -84,45 +84,25 @@ async function* runBatches(
     )
     let incidents: Incident[] = []
     let rejects: Reject[] = []
-    for await (const item of records) {
-      if (setup === undefined) {
-        if (item.kind === 'malformed') {
+    for await (const items of records) {
+      for (const item of items) {
+        if (setup === undefined) {
+          setup = setUpFile(headerFields(item), settings)
+          continue
+        }
+        if (++counter.rowsRead > settings.limits.maxRows) {
           throw new IngestFileError(
-            'malformed-csv',
-            `the header is not valid CSV: ${item.message}`,
+            'too-many-rows',
+            `the file has more than ${settings.limits.maxRows} data rows; split it or raise the limit`,
             item.line,
           )
         }
-        setup = setUpFile(item.fields, settings)
-        continue
-      }
-      counter.rowsRead++
-      if (counter.rowsRead > settings.limits.maxRows) {
-        throw new IngestFileError(
-          'too-many-rows',
-          `the file has more than ${settings.limits.maxRows} data rows; split it or raise the limit`,
-          item.line,
-        )
-      }
-      if (item.kind === 'malformed') {
-        counter.onRejected('row.malformed')
-        rejects.push(makeReject(item.line, null, '', 'row.malformed', item.message))
-      } else {
-        const outcome = setup.readRow(item.fields, item.line)
-        if (outcome.kind === 'rejected') {
-          counter.onRejected(outcome.reject.rule)
-          rejects.push(outcome.reject)
-        } else if (isDuplicate(seen, outcome.incident)) {
-          counter.onDuplicate()
-        } else {
-          counter.onAccepted(outcome)
-          incidents.push(outcome.incident)
+        takeRow(item, setup, counter, seen, incidents, rejects)
+        if (incidents.length + rejects.length >= settings.batchSize) {
+          yield { incidents, rejects }
+          incidents = []
+          rejects = []
         }
-      }
-      if (incidents.length + rejects.length >= settings.batchSize) {
-        yield { incidents, rejects }
-        incidents = []
-        rejects = []
       }
     }
     if (setup === undefined)
@@ -141,6 +121,43 @@ async function* runBatches(
   } finally {
     done(buildSummary(counter, settings, setup, fileError, finished, bytes, text, csv))
   }
+}
+
+/** Reads one data row into the batch (incident or reject) or counts it as a duplicate. */
+function takeRow(
+  item: CsvItem,
+  setup: FileSetup,
+  counter: SummaryCounter,
+  seen: Set<string>,
+  incidents: Incident[],
+  rejects: Reject[],
+): void {
+  if (item.kind === 'malformed') {
+    counter.onRejected('row.malformed')
+    rejects.push(makeReject(item.line, null, '', 'row.malformed', item.message))
+    return
+  }
+  const outcome = setup.readRow(item.fields, item.line)
+  if (outcome.kind === 'rejected') {
+    counter.onRejected(outcome.reject.rule)
+    rejects.push(outcome.reject)
+  } else if (isDuplicate(seen, outcome.incident)) {
+    counter.onDuplicate()
+  } else {
+    counter.onAccepted(outcome)
+    incidents.push(outcome.incident)
+  }
+}
+
+function headerFields(item: CsvItem): string[] {
+  if (item.kind === 'malformed') {
+    throw new IngestFileError(
+      'malformed-csv',
+      `the header is not valid CSV: ${item.message}`,
+      item.line,
+    )
+  }
+  return item.fields
 }
 
 function isDuplicate(seen: Set<string>, incident: Incident): boolean {

@@ -108,7 +108,7 @@ export function compileLocationReader(
   }
   const xAt = indexOf(columns.x)
   const yAt = indexOf(columns.y)
-  const project = createProjector(columns.epsg)
+  const project = cachedProjector(createProjector(columns.epsg))
   return (fields, slot) => {
     if (!readPair(fields, cell, xAt, yAt, columns.x, columns.y, slot)) return
     const x = slot.lon
@@ -143,6 +143,34 @@ export function compileLocationReader(
         `x/y ${x},${y} (${lon.toFixed(5)}, ${lat.toFixed(5)}) is outside the network area`,
       )
     }
+  }
+}
+
+const MAX_CACHED_POINTS = 100_000 // distinct x/y pairs remembered (VPD repeats ~17k a year)
+
+/** Remembers projected points: published x/y are block centroids that repeat thousands of times. */
+function cachedProjector(
+  project: (x: number, y: number) => [number, number],
+): (x: number, y: number) => [number, number] {
+  let byX = new Map<number, Map<number, [number, number]>>()
+  let size = 0
+  return (x, y) => {
+    let byY = byX.get(x)
+    const known = byY?.get(y)
+    if (known !== undefined) return known
+    if (size >= MAX_CACHED_POINTS) {
+      byX = new Map()
+      size = 0
+      byY = undefined
+    }
+    if (byY === undefined) {
+      byY = new Map()
+      byX.set(x, byY)
+    }
+    const point = project(x, y)
+    byY.set(y, point)
+    size++
+    return point
   }
 }
 
@@ -187,32 +215,34 @@ function checkDegrees(
   area: Area | undefined,
 ): void {
   const { lon, lat } = slot
-  const pair = `${lat},${lon}`
-  if (Math.abs(lat) > 90 || Math.abs(lon) > 180) {
-    if (Math.abs(lat) > 1000 || Math.abs(lon) > 1000) {
-      return reject(
-        slot,
-        'coord.wrong-crs',
-        latName,
-        pair,
-        `lat/lon ${pair} look like projected metres or feet, not degrees`,
-      )
-    }
-    if (Math.abs(lon) <= 90 && Math.abs(lat) <= 180) return trySwap(slot, latName, pair, area)
+  if (Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
+    if (!area || inside(area, lon, lat)) return
+    if (Math.abs(lon) <= 90 && inside(area, lat, lon)) return trySwap(slot, latName, area)
+    const pair = `${lat},${lon}`
     return reject(
       slot,
-      'coord.out-of-range',
+      'coord.outside-area',
       latName,
       pair,
-      `lat/lon ${pair} are beyond ±90°/±180°`,
+      `lat/lon ${pair} is outside the network area`,
     )
   }
-  if (!area || inside(area, lon, lat)) return
-  if (Math.abs(lon) <= 90 && inside(area, lat, lon)) return trySwap(slot, latName, pair, area)
-  reject(slot, 'coord.outside-area', latName, pair, `lat/lon ${pair} is outside the network area`)
+  const pair = `${lat},${lon}`
+  if (Math.abs(lat) > 1000 || Math.abs(lon) > 1000) {
+    return reject(
+      slot,
+      'coord.wrong-crs',
+      latName,
+      pair,
+      `lat/lon ${pair} look like projected metres or feet, not degrees`,
+    )
+  }
+  if (Math.abs(lon) <= 90 && Math.abs(lat) <= 180) return trySwap(slot, latName, area)
+  reject(slot, 'coord.out-of-range', latName, pair, `lat/lon ${pair} are beyond ±90°/±180°`)
 }
 
-function trySwap(slot: LocationSlot, latName: string, pair: string, area: Area | undefined): void {
+function trySwap(slot: LocationSlot, latName: string, area: Area | undefined): void {
+  const pair = `${slot.lat},${slot.lon}`
   const lon = slot.lat
   const lat = slot.lon
   // a swap is only fixed when the network area confirms it

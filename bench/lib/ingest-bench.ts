@@ -1,0 +1,106 @@
+import { createReadStream, createWriteStream, readdirSync } from 'node:fs'
+import { once } from 'node:events'
+import { join } from 'node:path'
+import { createGunzip } from 'node:zlib'
+import { Parser } from 'csv-parse'
+import {
+  ingestIncidents,
+  type IngestBatch,
+  type IngestOptions,
+  type IngestSummary,
+  type SnapFunction,
+} from '../../src/ingest/index.js'
+import { DRIVE, SnapIndex, buildStreetGraph, importNetwork } from '../../src/network/index.js'
+
+/** Where a run's batches go: the DB-load half of the bench plugs in here. */
+export type BatchSink = (batch: IngestBatch) => Promise<void> | void
+
+/** Throws batches away: the parse + validate (+ snap) half alone. */
+export const discardBatches: BatchSink = () => {}
+
+export interface IngestTiming {
+  readonly summary: IngestSummary
+  readonly ms: number
+  readonly rowsPerS: number
+}
+
+/** One import of `file` through `sink`, timed end to end. */
+export async function timeIngest(
+  file: string,
+  options: IngestOptions,
+  sink: BatchSink = discardBatches,
+): Promise<IngestTiming> {
+  const t0 = performance.now()
+  const run = ingestIncidents(createReadStream(file), options)
+  for await (const batch of run) await sink(batch)
+  const ms = performance.now() - t0
+  const summary = run.summary()
+  return { summary, ms, rowsPerS: summary.rowsRead / (ms / 1000) }
+}
+
+/**
+ * The peer: the same bytes through gunzip (if .gz) and csv-parse alone, no decoding stage, no
+ * rules. Ingest rows/s ÷ this is the noise-robust number (both share the machine's mood).
+ */
+export async function timeCsvParseOnly(
+  file: string,
+): Promise<{ rows: number; ms: number; rowsPerS: number }> {
+  const t0 = performance.now()
+  const bytes = createReadStream(file)
+  const source = file.endsWith('.gz') ? bytes.pipe(createGunzip()) : bytes
+  let rows = -1
+  for await (const _ of source.pipe(
+    new Parser({ relax_column_count: true, max_record_size: 1 << 20 }),
+  ))
+    rows++
+  const ms = performance.now() - t0
+  return { rows, ms, rowsPerS: rows / (ms / 1000) }
+}
+
+/**
+ * The real Atlanta snapper: drive segments from the demo PBF, the network core's SnapIndex, its
+ * default radius. Returns the snap function and the network bbox.
+ */
+export async function atlantaSnapper(pbf: string): Promise<{
+  snap: SnapFunction
+  bbox: readonly [number, number, number, number]
+  segments: number
+}> {
+  const network = await importNetwork(createReadStream(pbf), { profiles: [DRIVE] })
+  const graph = buildStreetGraph(network.sets[0].segments)
+  const index = new SnapIndex(graph)
+  const snap: SnapFunction = (lon, lat) => {
+    const found = index.snap(lon, lat)
+    return found && { segmentId: graph.segmentIds[found.segment], distanceM: found.distanceM }
+  }
+  return { snap, bbox: network.bbox, segments: graph.segmentCount }
+}
+
+/**
+ * Writes a VPD-format CSV of `rows` data rows: the yearly files' rows (2020…2026) concatenated
+ * and repeated. VPD rows carry no id, so repeats are not duplicates by the ingest rules.
+ */
+export async function writeVancouverCsv(dir: string, target: string, rows: number): Promise<void> {
+  const bodies: string[] = []
+  let header = ''
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith('.csv.gz'))
+    .sort()) {
+    const chunks: Buffer[] = []
+    for await (const chunk of createReadStream(join(dir, name)).pipe(createGunzip()))
+      chunks.push(chunk)
+    const lines = Buffer.concat(chunks).toString('utf8').split('\r\n')
+    header = lines[0]
+    bodies.push(...lines.slice(1).filter((l) => l.length > 0))
+  }
+  const out = createWriteStream(target)
+  out.write(`${header}\r\n`)
+  for (let written = 0; written < rows;) {
+    const take = Math.min(bodies.length, rows - written)
+    const block = `${bodies.slice(0, take).join('\r\n')}\r\n`
+    if (!out.write(block)) await once(out, 'drain')
+    written += take
+  }
+  out.end()
+  await once(out, 'finish')
+}
