@@ -1,17 +1,31 @@
+import type { ContractionHierarchy } from './contraction.js'
+
 /**
  * Growable columns of contraction-hierarchy edges: endpoints, cost, the base CSR edge an original
  * edge stands for (-1 for a shortcut), the two edges a shortcut spans, and how many original
  * edges it stands for (hops).
  */
 export class EdgeStore {
-  tail = new Uint32Array(1024)
-  head = new Uint32Array(1024)
-  cost = new Float64Array(1024)
-  base = new Int32Array(1024)
-  first = new Int32Array(1024)
-  second = new Int32Array(1024)
-  hops = new Uint32Array(1024)
+  tail: Uint32Array
+  head: Uint32Array
+  cost: Float64Array
+  base: Int32Array
+  first: Int32Array
+  second: Int32Array
+  hops: Uint32Array
   size = 0
+
+  /** `capacity`: expected edges; sized well, the columns never grow (growth leaves freed memory in RSS). */
+  constructor(capacity: number) {
+    const n = Math.max(1024, capacity)
+    this.tail = new Uint32Array(n)
+    this.head = new Uint32Array(n)
+    this.cost = new Float64Array(n)
+    this.base = new Int32Array(n)
+    this.first = new Int32Array(n)
+    this.second = new Int32Array(n)
+    this.hops = new Uint32Array(n)
+  }
 
   add(tail: number, head: number, cost: number, base: number, first: number, second: number) {
     if (this.size === this.tail.length) this.grow()
@@ -62,10 +76,10 @@ export class EdgeLists {
     this.room = new Uint32Array(n)
     for (let v = 0; v < n; v++) {
       this.start[v] = this.end
-      this.room[v] = degrees[v]! + 2
+      this.room[v] = 2 * degrees[v]! + 2
       this.end += this.room[v]!
     }
-    this.data = new Int32Array(Math.max(1024, this.end * 2))
+    this.data = new Int32Array(Math.max(1024, this.end * 3))
   }
 
   push(v: number, item: number): void {
@@ -100,4 +114,65 @@ export class EdgeLists {
 function resized<T extends Uint32Array | Int32Array | Float64Array>(from: T, to: T): T {
   to.set(from)
   return to
+}
+
+/** Splits every edge into the upward CSR of its lower end or the downward CSR of its head. */
+export function hierarchyOf(edges: EdgeStore, rank: Uint32Array): ContractionHierarchy {
+  const n = rank.length
+  const m = edges.size
+  const upDegree = new Uint32Array(n + 1)
+  const downDegree = new Uint32Array(n + 1)
+  for (let e = 0; e < m; e++) {
+    const u = edges.tail[e]!
+    const v = edges.head[e]!
+    if (rank[v]! > rank[u]!) upDegree[u + 1]!++
+    else downDegree[v + 1]!++
+  }
+  for (let v = 0; v < n; v++) {
+    upDegree[v + 1]! += upDegree[v]!
+    downDegree[v + 1]! += downDegree[v]!
+  }
+  const upFirst = upDegree.slice()
+  const downFirst = downDegree.slice()
+  const upHead = new Uint32Array(upFirst[n]!)
+  const upCost = new Float64Array(upFirst[n]!)
+  const upEdge = new Uint32Array(upFirst[n]!)
+  const downTail = new Uint32Array(downFirst[n]!)
+  const downCost = new Float64Array(downFirst[n]!)
+  const downEdge = new Uint32Array(downFirst[n]!)
+  for (let e = 0; e < m; e++) {
+    const u = edges.tail[e]!
+    const v = edges.head[e]!
+    if (rank[v]! > rank[u]!) {
+      const k = upDegree[u]!++
+      upHead[k] = v
+      upCost[k] = edges.cost[e]!
+      upEdge[k] = e
+    } else {
+      const k = downDegree[v]!++
+      downTail[k] = u
+      downCost[k] = edges.cost[e]!
+      downEdge[k] = e
+    }
+  }
+  let shortcuts = 0
+  for (let e = 0; e < m; e++) if (edges.base[e]! < 0) shortcuts++
+  return {
+    rank,
+    upFirst,
+    upHead,
+    upCost,
+    upEdge,
+    downFirst,
+    downTail,
+    downCost,
+    downEdge,
+    // views, not copies: a copy would leave the columns as freed memory the process keeps
+    edgeTail: edges.tail.subarray(0, m),
+    edgeHead: edges.head.subarray(0, m),
+    edgeBase: edges.base.subarray(0, m),
+    edgeFirst: edges.first.subarray(0, m),
+    edgeSecond: edges.second.subarray(0, m),
+    shortcuts,
+  }
 }

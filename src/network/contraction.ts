@@ -1,5 +1,5 @@
 import FlatQueue from 'flatqueue'
-import { EdgeLists, EdgeStore } from './contraction-store.js'
+import { EdgeLists, EdgeStore, hierarchyOf } from './contraction-store.js'
 import type { BaseGraph } from './street-graph.js'
 
 /**
@@ -78,7 +78,7 @@ class Contraction {
   private readonly outs: EdgeLists
   private readonly ins: EdgeLists
   private readonly level: Uint32Array
-  private readonly edges = new EdgeStore()
+  private readonly edges: EdgeStore
   // witness search scratch: distances reset through `touched`
   private readonly dist: Float64Array
   private readonly isTarget: Uint8Array
@@ -104,6 +104,8 @@ class Contraction {
       for (let e = graph.firstOut[u]!; e < graph.firstOut[u + 1]!; e++)
         inDegree[graph.edgeHead[e]!]!++
     }
+    // road graphs gain about one shortcut per original edge
+    this.edges = new EdgeStore(Math.ceil(2.5 * graph.edgeHead.length))
     this.outs = new EdgeLists(outDegree)
     this.ins = new EdgeLists(inDegree)
     this.addBaseEdges(graph)
@@ -271,63 +273,8 @@ class Contraction {
     this.ins.push(this.edges.head[e]!, e)
   }
 
+  /** The hierarchy once every node has a rank. */
   finish(rank: Uint32Array): ContractionHierarchy {
-    const { edges } = this
-    const n = rank.length
-    const m = edges.size
-    const upDegree = new Uint32Array(n + 1)
-    const downDegree = new Uint32Array(n + 1)
-    for (let e = 0; e < m; e++) {
-      const u = edges.tail[e]!
-      const v = edges.head[e]!
-      if (rank[v]! > rank[u]!) upDegree[u + 1]!++
-      else downDegree[v + 1]!++
-    }
-    for (let v = 0; v < n; v++) {
-      upDegree[v + 1]! += upDegree[v]!
-      downDegree[v + 1]! += downDegree[v]!
-    }
-    const upFirst = upDegree.slice()
-    const downFirst = downDegree.slice()
-    const upHead = new Uint32Array(upFirst[n]!)
-    const upCost = new Float64Array(upFirst[n]!)
-    const upEdge = new Uint32Array(upFirst[n]!)
-    const downTail = new Uint32Array(downFirst[n]!)
-    const downCost = new Float64Array(downFirst[n]!)
-    const downEdge = new Uint32Array(downFirst[n]!)
-    for (let e = 0; e < m; e++) {
-      const u = edges.tail[e]!
-      const v = edges.head[e]!
-      if (rank[v]! > rank[u]!) {
-        const k = upDegree[u]!++
-        upHead[k] = v
-        upCost[k] = edges.cost[e]!
-        upEdge[k] = e
-      } else {
-        const k = downDegree[v]!++
-        downTail[k] = u
-        downCost[k] = edges.cost[e]!
-        downEdge[k] = e
-      }
-    }
-    let shortcuts = 0
-    for (let e = 0; e < m; e++) if (edges.base[e] === NONE) shortcuts++
-    return {
-      rank,
-      upFirst,
-      upHead,
-      upCost,
-      upEdge,
-      downFirst,
-      downTail,
-      downCost,
-      downEdge,
-      edgeTail: edges.tail.slice(0, m),
-      edgeHead: edges.head.slice(0, m),
-      edgeBase: edges.base.slice(0, m),
-      edgeFirst: edges.first.slice(0, m),
-      edgeSecond: edges.second.slice(0, m),
-      shortcuts,
-    }
+    return hierarchyOf(this.edges, rank)
   }
 }

@@ -39,6 +39,7 @@ export {
   type Weight,
 } from './street-graph.js'
 export type { NodeWaypoint, SegmentPosition, Waypoint } from './waypoint.js'
+export { StreetGraphBuilder } from './street-graph-builder.js'
 export { findRoute } from './find-route.js'
 export { findRoutesFrom, type RouteTable } from './one-to-many.js'
 export {

@@ -1,4 +1,5 @@
-import { contractGraph, type ContractionHierarchy } from './contraction.js'
+import type { ContractionHierarchy } from './contraction.js'
+import { StreetGraphBuilder } from './street-graph-builder.js'
 import type { StreetSegment } from './street-segment.js'
 
 /** What an edge costs: 'time' = seconds at the segment's speed, 'length' = metres. */
@@ -48,15 +49,15 @@ export interface StreetGraphOptions {
 
 /**
  * Segment records (as the database returns them) → a ready routing graph, contraction included.
- * Pass segments in a stable order (e.g. by id): segment indexes follow it. Throws on a segment
+ * Pass segments in a stable order (e.g. by id): segment indexes follow it. To keep memory low,
+ * feed pages of records to a StreetGraphBuilder instead and drop each page. Throws on a segment
  * with fewer than two points or a non-positive speed.
  */
 export function buildStreetGraph(
-  segments: readonly StreetSegment[],
+  segments: Iterable<StreetSegment>,
   options: StreetGraphOptions = {},
 ): StreetGraph {
-  const base = buildBaseGraph(segments, options)
-  return { ...base, hierarchy: contractGraph(base) }
+  return new StreetGraphBuilder(options).addAll(segments).finish()
 }
 
 /** The graph without its hierarchy (for searches that only need the CSR). */
@@ -64,105 +65,10 @@ export type BaseGraph = Omit<StreetGraph, 'hierarchy'>
 
 /** Builds the CSR part of buildStreetGraph; exposed so benches can time the phases apart. */
 export function buildBaseGraph(
-  segments: readonly StreetSegment[],
+  segments: Iterable<StreetSegment>,
   options: StreetGraphOptions = {},
 ): BaseGraph {
-  const weight = options.weight ?? 'time'
-  const nodeOsmIds = Float64Array.from(
-    new Set(segments.flatMap((s) => [s.fromNodeId, s.toNodeId])),
-  ).sort()
-  const nodeCount = nodeOsmIds.length
-  const nodeOf = new Map<number, number>()
-  nodeOsmIds.forEach((id, i) => nodeOf.set(id, i))
-  const s = segmentArrays(segments, weight, nodeOf)
-  const nodeLon = new Float64Array(nodeCount)
-  const nodeLat = new Float64Array(nodeCount)
-  const degree = new Uint32Array(nodeCount + 1)
-  let maxSpeed = 0
-  segments.forEach((segment, i) => {
-    const points = segment.geometry
-    nodeLon[s.from[i]!] = points[0]![0]
-    nodeLat[s.from[i]!] = points[0]![1]
-    nodeLon[s.to[i]!] = points[points.length - 1]![0]
-    nodeLat[s.to[i]!] = points[points.length - 1]![1]
-    degree[s.from[i]!]!++
-    if (!segment.oneway) degree[s.to[i]!]!++
-    maxSpeed = Math.max(maxSpeed, weight === 'time' ? segment.speedKmh / 3.6 : 1)
-  })
-  const firstOut = new Uint32Array(nodeCount + 1)
-  for (let v = 0; v < nodeCount; v++) firstOut[v + 1] = firstOut[v]! + degree[v]!
-  const edgeCount = firstOut[nodeCount]!
-  const edgeHead = new Uint32Array(edgeCount)
-  const edgeCost = new Float64Array(edgeCount)
-  const edgeStep = new Uint32Array(edgeCount)
-  const next = firstOut.slice(0, nodeCount)
-  const addEdge = (tail: number, head: number, cost: number, step: number) => {
-    const e = next[tail]!++
-    edgeHead[e] = head
-    edgeCost[e] = cost
-    edgeStep[e] = step
-  }
-  for (let i = 0; i < segments.length; i++) {
-    addEdge(s.from[i]!, s.to[i]!, s.cost[i]!, 2 * i)
-    if (s.oneway[i] === 0) addEdge(s.to[i]!, s.from[i]!, s.cost[i]!, 2 * i + 1)
-  }
-  return {
-    weight,
-    nodeCount,
-    nodeOsmIds,
-    nodeLon,
-    nodeLat,
-    firstOut,
-    edgeHead,
-    edgeCost,
-    edgeStep,
-    segmentCount: segments.length,
-    segmentIds: segments.map((segment) => segment.id),
-    segmentFrom: s.from,
-    segmentTo: s.to,
-    segmentLengthM: s.lengthM,
-    segmentCost: s.cost,
-    segmentOneway: s.oneway,
-    geometryStart: s.geometryStart,
-    coords: s.coords,
-    maxSpeed,
-  }
-}
-
-function segmentArrays(
-  segments: readonly StreetSegment[],
-  weight: Weight,
-  nodeOf: ReadonlyMap<number, number>,
-) {
-  const n = segments.length
-  const from = new Uint32Array(n)
-  const to = new Uint32Array(n)
-  const lengthM = new Float64Array(n)
-  const cost = new Float64Array(n)
-  const oneway = new Uint8Array(n)
-  const geometryStart = new Uint32Array(n + 1)
-  for (let i = 0; i < n; i++) {
-    geometryStart[i + 1] = geometryStart[i]! + segments[i]!.geometry.length
-  }
-  const coords = new Float64Array(2 * geometryStart[n]!)
-  segments.forEach((segment, i) => {
-    if (segment.geometry.length < 2 || !(segment.speedKmh > 0)) {
-      throw new Error(
-        `Segment ${segment.id} has ${segment.geometry.length} points and speed ${segment.speedKmh} km/h; a segment needs two points and a positive speed - re-import the network.`,
-      )
-    }
-    from[i] = nodeOf.get(segment.fromNodeId)!
-    to[i] = nodeOf.get(segment.toNodeId)!
-    lengthM[i] = segment.lengthM
-    cost[i] = weight === 'time' ? segment.lengthM / (segment.speedKmh / 3.6) : segment.lengthM
-    oneway[i] = segment.oneway ? 1 : 0
-    let k = 2 * geometryStart[i]!
-    for (const [lon, lat] of segment.geometry) {
-      coords[k++] = lon
-      coords[k++] = lat
-    }
-  })
-  return { from, to, lengthM, cost, oneway, geometryStart, coords }
+  return new StreetGraphBuilder(options).addAll(segments).finishBase()
 }
 
 /** Index of the node with this OSM id, or -1. */
