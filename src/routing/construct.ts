@@ -1,7 +1,7 @@
 import { EXPLORATION, INCLUDE } from './candidates.js'
 import type { PlanState } from './plan-state.js'
 import type { Random } from './random.js'
-import { travelS } from './travel-table.js'
+import { NEAREST, travelS } from './travel-table.js'
 
 /** How the greedy builds routes. */
 export interface GreedyOptions {
@@ -42,8 +42,8 @@ export function constructGreedy(state: PlanState, options: GreedyOptions = {}): 
 }
 
 /**
- * Extends unit `u`'s route by ratio-greedy risk stops until nothing more fits; returns the change in
- * plan value.
+ * Extends unit `u`'s route by ratio-greedy risk stops until nothing more fits, looking only at the
+ * edges nearest its last stop and the hour's best candidates; returns the change in plan value.
  */
 export function extendGreedy(
   state: PlanState,
@@ -54,7 +54,7 @@ export function extendGreedy(
 ): number {
   const before = state.value
   for (;;) {
-    const e = bestRatio(state, u, 0, noise, random)
+    const e = bestRatio(state, u, 0, noise, random, true)
     if (e < 0 || !appendStop(state, u, e, buffer)) return state.value - before
   }
 }
@@ -87,35 +87,72 @@ function fits(state: PlanState, u: number, e: number, a: number, b: number): boo
   return b + unit.legs.endS[e] <= state.problem.buckets.shiftS && state.canDwell(cp, a, b)
 }
 
+/** Risk candidates per bucket a limited greedy step looks at, besides the nearest edges. */
+const LIMITED_TOP = 24
+
 function bestRatio(
   state: PlanState,
   u: number,
   includeBonus: number,
   noise: number,
   random: Random | undefined,
+  limited = false,
 ): number {
   const { problem } = state
   const table = problem.tables[problem.units[u].group]
   const kind = problem.candidates.kind
   const now = freeAt(state, u)
+  const edges = limited ? nearbyEdges(state, u) : undefined
+  const count = edges ? edges.length : table.count
+  const slack = noise > 0 && random ? 1 + noise / 2 : 1
   let best = -1
   let bestRatio = 0
-  for (let e = 0; e < table.count; e++) {
+  for (let x = 0; x < count; x++) {
+    const e = edges ? edges[x] : x
     const cp = table.cp[e]
     if (kind[cp] === EXPLORATION) continue
     const a = arrivalAt(state, u, e)
     const b = a + state.dwellOf(u, e)
-    if (!fits(state, u, e, a, b)) continue
     let gain = state.gainOf(cp, a, b)
     if (kind[cp] === INCLUDE && state.dwellsOn(cp) === 0) gain += includeBonus
     let ratio = gain / (b - now)
-    if (noise > 0 && random) ratio *= 1 + noise * (random() - 0.5)
+    // the rule checks cost more than the ratio: skip what cannot win anyway
+    if (ratio * slack <= bestRatio || !fits(state, u, e, a, b)) continue
+    if (slack > 1) ratio *= 1 + noise * (random!() - 0.5)
     if (ratio > bestRatio) {
       bestRatio = ratio
       best = e
     }
   }
   return best
+}
+
+// reused between calls: a limited greedy step runs thousands of times a second
+const nearby: number[] = []
+
+/** The edges nearest unit u's last stop and the best risk candidates of the hour it is in. */
+function nearbyEdges(state: PlanState, u: number): number[] {
+  const { problem } = state
+  const unit = problem.units[u]
+  const table = problem.tables[unit.group]
+  const n = state.length[u]
+  nearby.length = 0
+  if (n === 0) {
+    for (let i = 0; i < Math.min(NEAREST, unit.legs.nearest.length); i++)
+      nearby.push(unit.legs.nearest[i])
+  } else {
+    const base = state.stops[u][n - 1] * NEAREST
+    for (let i = 0; i < NEAREST && table.nearest[base + i] >= 0; i++)
+      nearby.push(table.nearest[base + i])
+  }
+  const t = freeAt(state, u)
+  const k = Math.min(problem.buckets.count - 1, Math.floor(t / problem.buckets.widthS))
+  const top = problem.candidates.topByBucket[k]
+  for (let i = 0; i < Math.min(LIMITED_TOP, top.length); i++) {
+    const edges = table.edgesOfCp[top[i]]
+    for (let j = 0; j < edges.length; j++) nearby.push(edges[j])
+  }
+  return nearby
 }
 
 function nearestExploration(state: PlanState, u: number): number {

@@ -5,6 +5,7 @@ import {
   type StreetGraph,
   type StreetSegment,
 } from '../network/index.js'
+import { hierarchyCostTable } from './hierarchy-table.js'
 import type { DirectedStep, PlanGraph, TravelMode } from './plan-graph.js'
 
 /**
@@ -47,6 +48,7 @@ export function planGraphOf(graph: StreetGraph, mode: TravelMode, placeOf?: Int3
       const waypoints: NodeWaypoint[] = Array.from(targets, (node) => ({ node }))
       return findRoutesFrom(graph, { node: source }, waypoints).costs
     },
+    costTable: (sources, targets) => hierarchyCostTable(graph, sources, targets),
     pathBetween(source, target) {
       const route = findRoute(graph, { node: source }, { node: target })
       if (route.status !== 'found') return undefined

@@ -1,28 +1,40 @@
 import { EXPLORATION } from './candidates.js'
-import { extendGreedy } from './construct.js'
 import type { PlanState } from './plan-state.js'
 import { randomInt, type Random } from './random.js'
 import { NEAREST, travelS } from './travel-table.js'
 
-/** Start and end temperature of the annealing, as shares of the mean value of a stop. */
-const START_TEMPERATURE = 0.3
-const END_TEMPERATURE = 0.002
-/** Noise of the greedy that regrows a route's tail. */
-const REGROW_NOISE = 0.6
+/** Draws pickEdge makes to find a place not yet covered in the hour. */
+const PICK_DRAWS = 4
+
+/** Tunables of the annealing. */
+export interface AnnealingOptions {
+  /** Start and end temperature, as shares of the mean value of a stop; default 0.5 → 0.002. */
+  readonly startTemperature?: number
+  readonly endTemperature?: number
+  /** Relative weight of each move, by name; default DEFAULT_MOVE_WEIGHTS. */
+  readonly moveWeights?: Readonly<Record<string, number>>
+}
 
 type Move = (search: LocalSearch) => number
 
 /**
- * Simulated annealing over the routes in a PlanState. Each iteration proposes one move (replace,
- * insert, remove, flip, 2-opt, relocate within or between routes, swap between routes, regrow a
- * tail), applies it through `setRoute` (which rejects anything that breaks a rule) and keeps it
- * if the value rises, or with probability e^(Δ/T) if it falls. The best routes seen are kept.
- * Run it in slices (`run`) so a caller can check a deadline or an AbortSignal in between.
+ * Simulated annealing over the routes in a PlanState. Each iteration proposes one move (replace a
+ * stop, insert one (dropping the last stops if the route is full), flip a stop's direction, reverse a run of stops, shift a stop within its
+ * route, replace every visit of a place, swap stops between routes), proposes it to the state
+ * (which rejects anything that breaks a rule) and keeps it if the value rises, or with probability
+ * e^(Δ/T) if it falls; T cools geometrically over the iterations. The best routes seen are kept.
+ * Run it in slices (`run`) so a caller can check a deadline or an AbortSignal in between, and
+ * `fitTo` a deadline (the cooling then completes sooner).
+ *
+ * Tried and dropped on Atlanta (6 days × 2 seeds, equal CPU time): regrowing a route's tail with a
+ * noisy greedy, and removing a stop with or without a greedy append (each lowered the mean value),
+ * and exchanging two routes' tails at the same clock time.
  */
 export class LocalSearch {
   readonly state: PlanState
   readonly random: Random
-  readonly iterations: number
+  iterations: number
+  readonly budget: number
   done = 0
   private temperature = 0
   private readonly scale: number
@@ -33,10 +45,26 @@ export class LocalSearch {
   readonly buffer: Int32Array
   readonly buffer2: Int32Array
 
-  constructor(state: PlanState, random: Random, iterations: number) {
+  private readonly startTemperature: number
+  private readonly endTemperature: number
+  private readonly moves: Move[]
+
+  constructor(
+    state: PlanState,
+    random: Random,
+    iterations: number,
+    options: AnnealingOptions = {},
+  ) {
+    this.startTemperature = options.startTemperature ?? 0.5
+    this.endTemperature = options.endTemperature ?? 0.002
+    const weights = options.moveWeights ?? DEFAULT_MOVE_WEIGHTS
+    this.moves = Object.entries(MOVE_TABLE).flatMap(([name, move]) =>
+      Array.from({ length: weights[name] ?? 0 }, () => move),
+    )
     this.state = state
     this.random = random
     this.iterations = iterations
+    this.budget = iterations
     this.scale = state.totalStops > 0 ? state.value / state.totalStops : 0
     this.best = state.stops.map((s) => s.slice())
     this.bestLength = state.length.slice()
@@ -56,12 +84,19 @@ export class LocalSearch {
     for (; this.done < end; this.done++) {
       const progress = this.done / this.iterations
       this.temperature =
-        this.scale * START_TEMPERATURE * Math.pow(END_TEMPERATURE / START_TEMPERATURE, progress)
-      const move = MOVES[randomInt(this.random, MOVES.length)]
+        this.scale *
+        this.startTemperature *
+        Math.pow(this.endTemperature / this.startTemperature, progress)
+      const move = this.moves[randomInt(this.random, this.moves.length)]
       if (Number.isNaN(move(this))) continue
       if (state.value > this.bestValue + 1e-12) this.keepBest()
     }
     return this.done >= this.iterations
+  }
+
+  /** Sets the iterations to run in all: at least those done, at most the budget given at the start. */
+  fitTo(iterations: number): void {
+    this.iterations = Math.max(this.done, Math.min(this.budget, Math.floor(iterations)))
   }
 
   /** Puts the best routes seen back into the state. */
@@ -100,19 +135,25 @@ export class LocalSearch {
     const { problem } = state
     const unit = problem.units[u]
     const table = problem.tables[unit.group]
-    let e: number
-    if (random() < 0.5) {
-      e =
-        prev < 0
-          ? (unit.legs.nearest[randomInt(random, unit.legs.nearest.length)] ?? -1)
-          : table.nearest[prev * NEAREST + randomInt(random, NEAREST)]
-    } else {
-      const t = i < state.length[u] ? state.arrive[u][i] : i > 0 ? state.leave[u][i - 1] : 0
-      const k = Math.min(problem.buckets.count - 1, Math.floor(t / problem.buckets.widthS))
-      const top = problem.candidates.topByBucket[k]
-      if (top.length === 0) return -1
-      const edges = table.edgesOfCp[top[Math.floor(random() * random() * top.length)]]
-      e = edges.length ? edges[randomInt(random, edges.length)] : -1
+    const { count, widthS } = problem.buckets
+    const t = i < state.length[u] ? state.arrive[u][i] : i > 0 ? state.leave[u][i - 1] : 0
+    const k = Math.min(count - 1, Math.floor(t / widthS))
+    const nearby = random() < 0.5
+    let e = -1
+    // a place already covered in that hour gains nothing: a few draws find one that is not
+    for (let draw = 0; draw < PICK_DRAWS; draw++) {
+      if (nearby) {
+        e =
+          prev < 0
+            ? (unit.legs.nearest[randomInt(random, unit.legs.nearest.length)] ?? -1)
+            : table.nearest[prev * NEAREST + randomInt(random, NEAREST)]
+      } else {
+        const top = problem.candidates.topByBucket[k]
+        if (top.length === 0) return -1
+        const edges = table.edgesOfCp[top[Math.floor(random() * random() * top.length)]]
+        e = edges.length ? edges[randomInt(random, edges.length)] : -1
+      }
+      if (e >= 0 && state.cover[table.cp[e] * count + k] < 0.999) break
     }
     if (e < 0 || problem.candidates.kind[table.cp[e]] === EXPLORATION) return -1
     return this.betterDirection(u, e, prev, next)
@@ -143,13 +184,16 @@ export class LocalSearch {
   }
 }
 
-/** Tries route u = buffer[0…m) from `from`; keeps it or puts the old route back. NaN: not applied. */
+/** Proposes route u = buffer[0…m) from `from`; commits it if accepted. NaN: not applied. */
 function attempt(search: LocalSearch, u: number, m: number, from: number): number {
-  const length = search.save(u)
-  const delta = search.state.setRoute(u, search.buffer, m, from)
+  const { state } = search
+  const delta = state.propose(u, search.buffer, m, from)
   if (Number.isNaN(delta)) return NaN
-  if (search.accepts(delta)) return delta
-  search.undo(u, length, from)
+  if (search.accepts(delta)) {
+    state.commit()
+    return delta
+  }
+  state.revert()
   return NaN
 }
 
@@ -188,32 +232,10 @@ const insert: Move = (search) => {
   n++
   // a full route makes room by dropping its last stops
   for (let drops = 0; drops < 3 && n > i; drops++) {
-    const length = search.save(u)
-    const delta = state.setRoute(u, search.buffer, n, i)
-    if (!Number.isNaN(delta)) {
-      if (search.accepts(delta)) return delta
-      search.undo(u, length, i)
-      return NaN
-    }
-    if (state.lastFailure !== 'time') return NaN
+    const delta = attempt(search, u, n, i)
+    if (!Number.isNaN(delta) || state.lastFailure !== 'time') return delta
     n--
   }
-  return NaN
-}
-
-const remove: Move = (search) => {
-  const { state, random } = search
-  const u = randomInt(random, state.length.length)
-  const n = copyRoute(search, u)
-  if (n === 0) return NaN
-  const i = randomInt(random, n)
-  search.buffer.copyWithin(i, i + 1, n)
-  const length = search.save(u)
-  let delta = state.setRoute(u, search.buffer, n - 1, i)
-  if (Number.isNaN(delta)) return NaN
-  delta += extendGreedy(state, u, search.buffer2)
-  if (search.accepts(delta)) return delta
-  search.undo(u, length, Math.min(i, n - 1))
   return NaN
 }
 
@@ -263,30 +285,79 @@ const shift: Move = (search) => {
   return attempt(search, u, n, Math.min(i, j))
 }
 
-const regrow: Move = (search) => {
+const replaceAll: Move = (search) => {
   const { state, random } = search
   const u = randomInt(random, state.length.length)
-  const n = state.length[u]
+  const n = copyRoute(search, u)
   if (n === 0) return NaN
-  const i = n - 1 - randomInt(random, Math.min(n, 6))
-  const length = search.save(u)
-  let delta = state.setRoute(u, state.stops[u], i, i)
+  const i = randomInt(random, n)
+  const b = search.buffer
+  const table = state.problem.tables[state.problem.units[u].group]
+  const old = table.cp[b[i]]
+  const e = search.pickEdge(u, i, i > 0 ? b[i - 1] : -1, i + 1 < n ? b[i + 1] : -1)
+  if (e < 0 || table.cp[e] === old) return NaN
+  let from = n
+  // a route that orbits a cluster visits a place once an hour: swap every visit at once
+  for (let j = 0; j < n; j++) {
+    if (table.cp[b[j]] !== old) continue
+    b[j] = search.betterDirection(u, e, j > 0 ? b[j - 1] : -1, j + 1 < n ? b[j + 1] : -1)
+    from = Math.min(from, j)
+  }
+  return attempt(search, u, n, from)
+}
+
+const swapBetween: Move = (search) => {
+  const { state, random } = search
+  const units = state.length.length
+  const u = randomInt(random, units)
+  const v = randomInt(random, units)
+  const groupOf = (x: number) => state.problem.units[x].group
+  if (u === v || groupOf(u) !== groupOf(v) || state.length[u] === 0 || state.length[v] === 0) {
+    return NaN
+  }
+  const i = randomInt(random, state.length[u])
+  const j = randomInt(random, state.length[v])
+  const eu = state.stops[u][i]
+  const ev = state.stops[v][j]
+  const lengthU = search.save(u)
+  let delta = setStop(search, u, i, ev)
   if (Number.isNaN(delta)) return NaN
-  delta += extendGreedy(state, u, search.buffer2, REGROW_NOISE, random)
-  if (search.accepts(delta)) return delta
-  search.undo(u, length, i)
+  const lengthV = search.save(v)
+  const second = setStop(search, v, j, eu)
+  if (!Number.isNaN(second)) {
+    delta += second
+    if (search.accepts(delta)) return delta
+    search.undo(v, lengthV, j)
+  }
+  search.undo(u, lengthU, i)
   return NaN
 }
 
-const MOVES: ReadonlyArray<Move> = [
-  replace,
-  replace,
+/** Puts edge e (or its twin, whichever fits better) at position i of route u, for good. */
+function setStop(search: LocalSearch, u: number, i: number, e: number): number {
+  const n = copyRoute(search, u)
+  const b = search.buffer
+  b[i] = search.betterDirection(u, e, i > 0 ? b[i - 1] : -1, i + 1 < n ? b[i + 1] : -1)
+  return search.state.setRoute(u, b, n, i)
+}
+
+const MOVE_TABLE: Readonly<Record<string, Move>> = {
   replace,
   insert,
-  insert,
-  remove,
   flip,
   reverse,
   shift,
-  regrow,
-]
+  replaceAll,
+  swapBetween,
+}
+
+/** Default move weights (whole numbers: each weight is that many tickets in the draw). */
+export const DEFAULT_MOVE_WEIGHTS: Readonly<Record<string, number>> = Object.freeze({
+  replace: 3,
+  insert: 2,
+  flip: 1,
+  reverse: 1,
+  shift: 1,
+  replaceAll: 1,
+  swapBetween: 1,
+})

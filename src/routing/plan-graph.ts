@@ -39,6 +39,11 @@ export interface PlanGraph {
   readonly segmentIds?: ReadonlyArray<string>
   /** Seconds from node `source` to each of `targets`; Infinity where unreachable. */
   costsFrom(source: number, targets: Int32Array): Float64Array
+  /**
+   * Seconds from each source to each target, row-major; optional, faster than one `costsFrom` per
+   * source for big tables.
+   */
+  costTable?(sources: Int32Array, targets: Int32Array): Float64Array
   /** The steps of a cheapest path between two nodes; empty when source = target, undefined when unreachable. */
   pathBetween(source: number, target: number): ReadonlyArray<DirectedStep> | undefined
 }

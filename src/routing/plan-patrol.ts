@@ -10,15 +10,19 @@ import type { PatrolPlan, PlanOptions, PlanRequest, PlanWarning, SearchReport } 
 /** Default wall-clock budget of a plan, ms. */
 export const DEFAULT_BUDGET_MS = 1000
 /** Default local-search iterations per unit. */
-export const ITERATIONS_PER_UNIT = 60_000
+export const ITERATIONS_PER_UNIT = 100_000
 /** Iterations between two looks at the clock and the AbortSignal. */
 const SLICE = 2_000
+/** Part of the budget kept for paths and totals once the search ends, ms. */
+const OUTPUT_RESERVE_MS = 40
+/** Search time before its speed is trusted to fit the iterations to the budget (JIT warm-up), ms. */
+const WARM_UP_MS = 60
 
 /**
  * Plans a shift: candidate places per hour, travel tables, ratio-greedy construction, then
- * simulated annealing until the iteration budget or the deadline, whichever comes first.
- * Same request and seed give the same plan unless the deadline cut the search (then the
- * `deadline-reached` warning says so). On abort it returns the best plan so far with an `aborted`
+ * simulated annealing for `iterations`, shortened (cooling sooner) when the clock says they will
+ * not fit in the budget. Same request and seed give the same plan unless the budget shortened the
+ * search (then the `deadline-reached` warning says so). On abort it returns the best plan so far with an `aborted`
  * warning; if the signal is already aborted before the first plan exists it rejects with
  * `signal.reason`. Throws RangeError on a malformed request.
  */
@@ -46,11 +50,19 @@ export async function planWith(
   state.enforceShare = true
   const iterations = options.iterations ?? ITERATIONS_PER_UNIT * request.units.length
   const search = new LocalSearch(state, mulberry32(request.seed), iterations)
+  const searchStart = now?.() ?? 0
+  // leave room for the paths and totals after the search
+  const searchDeadline = deadline - OUTPUT_RESERVE_MS
   let stoppedBy: SearchReport['stoppedBy'] = 'iterations'
   while (!search.run(SLICE)) {
-    if (now !== undefined && now() >= deadline) {
-      stoppedBy = 'deadline'
-      break
+    if (now !== undefined) {
+      const t = now()
+      if (t - searchStart >= WARM_UP_MS) {
+        const rate = search.done / (t - searchStart)
+        // cool down within the budget rather than stop mid-way while still hot
+        search.fitTo(search.done + rate * (searchDeadline - t))
+        if (search.iterations < search.budget) stoppedBy = 'deadline'
+      }
     }
     await new Promise((resolve) => setImmediate(resolve))
     if (signal?.aborted) {
@@ -134,7 +146,7 @@ function planWarnings(state: PlanState, stoppedBy: SearchReport['stoppedBy']): P
     warnings.push({
       code: 'deadline-reached',
       message:
-        'The search hit its time budget: this is its best plan so far, and a rerun may differ.',
+        'The search was shortened to fit its time budget: a rerun may give a different plan.',
     })
   }
   if (stoppedBy === 'aborted') {

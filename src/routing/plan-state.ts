@@ -36,9 +36,17 @@ export class PlanState {
   private readonly seenCount: Int32Array
   private readonly seenLeave: Float64Array
   private readonly others: Int32Array
+  /** Dwells per candidate, all units; and per unit: ownCount[u * candidates + cp]. */
+  private readonly dwellCount: Int32Array
+  private readonly ownCount: Int32Array
   private stamp = 0
   private readonly newArrive: Float64Array
   private readonly newLeave: Float64Array
+  private pending:
+    { u: number; next: Int32Array; m: number; from: number; delta: number } | undefined
+  private readonly logCell: Int32Array
+  private readonly logValue: Float64Array
+  private logged = 0
 
   constructor(problem: Problem) {
     this.problem = problem
@@ -57,8 +65,13 @@ export class PlanState {
     this.seenCount = new Int32Array(cps)
     this.seenLeave = new Float64Array(cps)
     this.others = new Int32Array(cps)
+    this.dwellCount = new Int32Array(cps)
+    this.ownCount = new Int32Array(units * cps)
     this.newArrive = new Float64Array(capacity)
     this.newLeave = new Float64Array(capacity)
+    // a dwell touches at most every bucket; a proposal removes and adds at most a route each
+    this.logCell = new Int32Array(2 * capacity * (problem.buckets.count + 1))
+    this.logValue = new Float64Array(this.logCell.length)
   }
 
   /** Seconds a dwell on edge `e` of unit `u`'s table lasts. */
@@ -68,7 +81,7 @@ export class PlanState {
 
   /** Dwells on candidate `cp`, all units. */
   dwellsOn(cp: number): number {
-    return this.visits[cp].length / 3
+    return this.dwellCount[cp]
   }
 
   /** What a dwell on candidate `cp` over [a, b) would add to the value now. */
@@ -89,7 +102,7 @@ export class PlanState {
   /** Whether a dwell on `cp` over [a, b) keeps the revisit gap and the cap against every route. */
   canDwell(cp: number, a: number, b: number): boolean {
     const list = this.visits[cp]
-    if (list.length / 3 >= this.problem.maxDwells) return false
+    if (this.dwellCount[cp] >= this.problem.maxDwells) return false
     const gap = this.problem.minGapS
     for (let i = 0; i < list.length; i += 3) {
       if (a < list[i + 2] + gap - EPS && list[i + 1] < b + gap - EPS) return false
@@ -103,12 +116,75 @@ export class PlanState {
    * shift end, revisit gap, per-place cap, a dropped include, or the exploration share.
    */
   setRoute(u: number, next: Int32Array, m: number, from: number): number {
+    const delta = this.propose(u, next, m, from)
+    if (!Number.isNaN(delta)) this.commit()
+    return delta
+  }
+
+  /**
+   * Like setRoute, but only the covered shares change: follow with `commit` to keep the route or
+   * `revert` to drop it (cheaper than setting the old route back).
+   */
+  propose(u: number, next: Int32Array, m: number, from: number): number {
     this.lastFailure = 'time'
     if (!this.schedule(u, next, m, from)) return NaN
     this.lastFailure = 'rule'
     if (!this.rulesHold(u, next, m, from)) return NaN
     this.lastFailure = undefined
-    return this.apply(u, next, m, from)
+    this.logged = 0
+    const table = this.problem.tables[this.problem.units[u].group]
+    const old = this.stops[u]
+    let delta = 0
+    for (let i = from; i < this.length[u]; i++) {
+      delta += this.addShares(table.cp[old[i]], this.arrive[u][i], this.leave[u][i], -1)
+    }
+    for (let i = from; i < m; i++) {
+      delta += this.addShares(table.cp[next[i]], this.newArrive[i], this.newLeave[i], 1)
+    }
+    this.pending = { u, next, m, from, delta }
+    return delta
+  }
+
+  /** Keeps the proposed route. */
+  commit(): void {
+    const { u, next, m, from, delta } = this.pending!
+    this.pending = undefined
+    const { problem } = this
+    const table = problem.tables[problem.units[u].group]
+    const kind = problem.candidates.kind
+    const old = this.stops[u]
+    const arrive = this.arrive[u]
+    const leave = this.leave[u]
+    const own = u * this.dwellCount.length
+    for (let i = from; i < this.length[u]; i++) {
+      const cp = table.cp[old[i]]
+      this.removeVisit(cp, u, arrive[i])
+      this.dwellCount[cp]--
+      this.ownCount[own + cp]--
+      if (kind[cp] === EXPLORATION) this.explorationStops--
+    }
+    for (let i = from; i < m; i++) {
+      const cp = table.cp[next[i]]
+      this.visits[cp].push(u, this.newArrive[i], this.newLeave[i])
+      this.dwellCount[cp]++
+      this.ownCount[own + cp]++
+      if (kind[cp] === EXPLORATION) this.explorationStops++
+    }
+    old.set(next.subarray(from, m), from)
+    arrive.set(this.newArrive.subarray(from, m), from)
+    leave.set(this.newLeave.subarray(from, m), from)
+    this.totalStops += m - this.length[u]
+    this.length[u] = m
+    const legs = problem.units[u].legs
+    this.finish[u] = m === 0 ? legs.directS : leave[m - 1] + legs.endS[old[m - 1]]
+    this.value += delta
+  }
+
+  /** Drops the proposed route: the covered shares return to their exact former values. */
+  revert(): void {
+    this.pending = undefined
+    for (let i = this.logged - 1; i >= 0; i--) this.cover[this.logCell[i]] = this.logValue[i]
+    this.logged = 0
   }
 
   private schedule(u: number, next: Int32Array, m: number, from: number): boolean {
@@ -118,6 +194,7 @@ export class PlanState {
     const dwell = problem.edgeDwellS[unit.group]
     const { newArrive, newLeave } = this
     const hold = this.hold[u]
+    const shiftS = problem.buckets.shiftS + EPS
     newArrive.set(this.arrive[u].subarray(0, from))
     newLeave.set(this.leave[u].subarray(0, from))
     let t = from === 0 ? 0 : newLeave[from - 1]
@@ -128,9 +205,10 @@ export class PlanState {
       newArrive[i] = t
       t += dwell[e]
       newLeave[i] = t
+      if (t > shiftS) return false
     }
     const finish = m === 0 ? unit.legs.directS : newLeave[m - 1] + unit.legs.endS[next[m - 1]]
-    return finish <= problem.buckets.shiftS + EPS
+    return finish <= shiftS
   }
 
   private rulesHold(u: number, next: Int32Array, m: number, from: number): boolean {
@@ -138,6 +216,7 @@ export class PlanState {
     const table = problem.tables[problem.units[u].group]
     const kind = problem.candidates.kind
     const gap = problem.minGapS
+    const cps = this.dwellCount.length
     const stamp = ++this.stamp
     let explorationDelta = 0
     for (let i = 0; i < m; i++) {
@@ -145,18 +224,26 @@ export class PlanState {
       if (seen[cp] !== stamp) {
         seen[cp] = stamp
         seenCount[cp] = 0
-        others[cp] = this.othersOf(u, cp)
+        others[cp] = this.dwellCount[cp] - this.ownCount[u * cps + cp]
       } else if (newArrive[i] < seenLeave[cp] + gap - EPS) return false
       seenLeave[cp] = newLeave[i]
       if (++seenCount[cp] + others[cp] > problem.maxDwells) return false
-      if (i >= from && !this.clearOfOthers(u, cp, newArrive[i], newLeave[i])) return false
+      if (i >= from && others[cp] > 0 && !this.clearOfOthers(u, cp, newArrive[i], newLeave[i])) {
+        return false
+      }
       if (i >= from && kind[cp] === EXPLORATION) explorationDelta++
     }
     const old = this.stops[u]
     for (let i = from; i < this.length[u]; i++) {
       const cp = table.cp[old[i]]
       if (kind[cp] === EXPLORATION) explorationDelta--
-      if (kind[cp] === INCLUDE && seen[cp] !== stamp && this.othersOf(u, cp) === 0) return false
+      if (
+        kind[cp] === INCLUDE &&
+        seen[cp] !== stamp &&
+        this.dwellCount[cp] === this.ownCount[u * cps + cp]
+      ) {
+        return false
+      }
     }
     if (!this.enforceShare || (explorationDelta === 0 && m === this.length[u])) return true
     const share = problem.explorationShare
@@ -164,13 +251,6 @@ export class PlanState {
     const total = this.totalStops + m - this.length[u]
     const after = Math.abs(this.explorationStops + explorationDelta - share * total)
     return after <= 1 + EPS || after <= before + EPS
-  }
-
-  private othersOf(u: number, cp: number): number {
-    const list = this.visits[cp]
-    let n = 0
-    for (let i = 0; i < list.length; i += 3) if (list[i] !== u) n++
-    return n
   }
 
   private clearOfOthers(u: number, cp: number, a: number, b: number): boolean {
@@ -183,39 +263,6 @@ export class PlanState {
     return true
   }
 
-  private apply(u: number, next: Int32Array, m: number, from: number): number {
-    const { problem } = this
-    const table = problem.tables[problem.units[u].group]
-    const kind = problem.candidates.kind
-    const old = this.stops[u]
-    const oldArrive = this.arrive[u]
-    const oldLeave = this.leave[u]
-    let delta = 0
-    for (let i = from; i < this.length[u]; i++) {
-      const cp = table.cp[old[i]]
-      delta += this.addShares(cp, oldArrive[i], oldLeave[i], -1)
-      this.removeVisit(cp, u, oldArrive[i])
-      if (kind[cp] === EXPLORATION) this.explorationStops--
-    }
-    for (let i = from; i < m; i++) {
-      const cp = table.cp[next[i]]
-      delta += this.addShares(cp, this.newArrive[i], this.newLeave[i], 1)
-      this.visits[cp].push(u, this.newArrive[i], this.newLeave[i])
-      if (kind[cp] === EXPLORATION) this.explorationStops++
-    }
-    old.set(next.subarray(from, m), from)
-    oldArrive.set(this.newArrive.subarray(from, m), from)
-    oldLeave.set(this.newLeave.subarray(from, m), from)
-    this.totalStops += m - this.length[u]
-    this.length[u] = m
-    this.finish[u] =
-      m === 0
-        ? problem.units[u].legs.directS
-        : oldLeave[m - 1] + problem.units[u].legs.endS[old[m - 1]]
-    this.value += delta
-    return delta
-  }
-
   private addShares(cp: number, a: number, b: number, sign: number): number {
     const { count, widthS } = this.problem.buckets
     const base = cp * count
@@ -226,6 +273,8 @@ export class PlanState {
       if (hi <= lo) break
       const before = this.cover[base + k]
       const after = before + (sign * (hi - lo)) / (b - a)
+      this.logCell[this.logged] = base + k
+      this.logValue[this.logged++] = before
       this.cover[base + k] = after
       delta += this.problem.prize[base + k] * (Math.min(1, after) - Math.min(1, before))
     }

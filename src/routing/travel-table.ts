@@ -99,8 +99,13 @@ export function buildEdgeTable(
   const colsMap = indexNodes([...tail, ...entryNodes])
   const targets = Int32Array.from(colsMap.keys())
   const cols = targets.length
-  const table = new Float64Array(rows.size * cols)
-  for (const [node, row] of rows) table.set(graph.costsFrom(node, targets), row * cols)
+  const sources = Int32Array.from(rows.keys())
+  let table: Float64Array
+  if (graph.costTable) table = graph.costTable(sources, targets)
+  else {
+    table = new Float64Array(rows.size * cols)
+    for (const [node, row] of rows) table.set(graph.costsFrom(node, targets), row * cols)
+  }
   const t: EdgeTable = {
     graph,
     count,

@@ -51,7 +51,7 @@ export interface PlanOptions {
   readonly now?: () => number
   /** Wall-clock budget for the whole call, ms; default 1000. Only read when `now` is given. */
   readonly budgetMs?: number
-  /** Local-search iterations; default 60,000 per unit. The plan is reproducible when these, not the deadline, end the search. */
+  /** Local-search iterations; default 100,000 per unit. The plan is reproducible when these, not the deadline, end the search. */
   readonly iterations?: number
 }
 
