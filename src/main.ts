@@ -10,6 +10,7 @@ import { buildApp } from './http/app.js'
 import { createLogger, type Logger } from './log.js'
 import { loadDemoCity } from './services/demo-city.js'
 import { NetworkCache } from './services/network-cache.js'
+import { RiskService } from './services/risk.js'
 import { parseServiceTypes } from './reports/index.js'
 
 export interface RunningService {
@@ -69,16 +70,17 @@ export async function startService(
       )
     }
     const networks = new NetworkCache(handle.db)
+    const risk = new RiskService(handle.db, networks)
     if (config.demoDataDir) {
       const started = performance.now()
       try {
-        const demo = await loadDemoCity(handle, networks, config.demoDataDir, log)
+        const demo = await loadDemoCity(handle, networks, risk, config.demoDataDir, log)
         if (demo) log.info({ ms: Math.round(performance.now() - started) }, 'demo city ready')
       } catch (err) {
         log.error({ err }, 'loading the demo city failed; serving without it')
       }
     }
-    app = await buildApp({ handle, log, config, networks })
+    app = await buildApp({ handle, log, config, networks, risk })
     await app.listen({ host: config.host, port: config.port })
   } catch (err) {
     await app?.close()

@@ -4,6 +4,7 @@ import type { Command } from 'commander'
 import { listProfiles } from '../ingest/index.js'
 import { uploadIncidents } from '../services/incident-upload.js'
 import { NetworkCache } from '../services/network-cache.js'
+import { RiskService } from '../services/risk.js'
 import type { UploadSummary } from '../services/upload-summary.js'
 import { action, withDatabase } from './command.js'
 
@@ -62,7 +63,8 @@ export function addIncidentCommands(program: Command): void {
           },
         ) =>
           withDatabase(ctx, async (handle) => {
-            const { upload } = await uploadIncidents(handle, new NetworkCache(handle.db), {
+            const networks = new NetworkCache(handle.db)
+            const { upload, snapshots, snapshotError } = await uploadIncidents(handle, networks, {
               networkName: opts.network,
               files: files.map((file) => ({
                 name: basename(file),

@@ -15,13 +15,18 @@ export function addNetworkCommands(program: Command): void {
       '--name <name>',
       'network name, e.g. atlanta (a name already taken gets a new version)',
     )
+    .option(
+      '--timezone <IANA>',
+      "local time zone of shifts, e.g. America/New_York (default: the previous version's, or the first upload's)",
+    )
     .option('--json', 'print a JSON summary as the last line')
     .action(
-      action(async (ctx, file: string, opts: { name: string }) =>
+      action(async (ctx, file: string, opts: { name: string; timezone?: string }) =>
         withDatabase(ctx, async ({ db }) => {
           const { network, timings } = await importNetworkFile(db, createReadStream(file), {
             name: opts.name,
             sourceName: basename(file),
+            timezone: opts.timezone,
           })
           const { drive, foot } = network.stats.modes
           return {

@@ -29,6 +29,8 @@ export interface StreetNetworkTable {
   east: number
   north: number
   stats: Json<NetworkStats>
+  /** IANA zone shifts and hour-of-week buckets are read in; set at import or by the first upload. */
+  timezone: string | null
 }
 
 /** Per-mode counts kept with a network version (the production profile, and as PROVENANCE counts). */
@@ -188,6 +190,31 @@ export interface IncidentSnapTable {
   distance_m: number
 }
 
+export interface RiskConfigTable {
+  network_name: string
+  params: Json<object>
+  source: string
+  evidence: Json<object> | null
+  updated_at: Date
+}
+
+export interface RiskSnapshotTable {
+  id: Generated<number>
+  network_id: number
+  mode: 'drive' | 'foot'
+  scheme: 'how' | 'shift'
+  as_of: Date
+  computed_at: Date
+  trigger: string
+  timezone: string
+  params: Json<object>
+  incident_count: number
+  segment_seqs: Json<readonly number[]>
+  bucket_ids: Json<readonly string[]>
+  bucket_totals: Json<readonly number[]>
+  expected: Uint8Array
+}
+
 /** Every table, as Kysely sees it. Column names are the SQL ones (snake_case). */
 export interface Database {
   api_key: ApiKeyTable
@@ -200,4 +227,6 @@ export interface Database {
   incident_reject: IncidentRejectTable
   incident: IncidentTable
   incident_snap: IncidentSnapTable
+  risk_config: RiskConfigTable
+  risk_snapshot: RiskSnapshotTable
 }

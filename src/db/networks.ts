@@ -16,6 +16,7 @@ export interface NetworkVersion {
   readonly sourceSha256: string
   readonly bbox: Bbox
   readonly stats: NetworkStats
+  readonly timezone: string | null
 }
 
 export interface InsertableNetwork {
@@ -25,6 +26,8 @@ export interface InsertableNetwork {
   readonly sourceSha256: string
   readonly bbox: Bbox
   readonly stats: NetworkStats
+  /** Absent: keep the previous version's zone (or learn it from the first upload). */
+  readonly timezone?: string | null
 }
 
 function networkRowToNetwork(row: Selectable<StreetNetworkTable>): NetworkVersion {
@@ -38,6 +41,7 @@ function networkRowToNetwork(row: Selectable<StreetNetworkTable>): NetworkVersio
     sourceSha256: row.source_sha256,
     bbox: [row.west, row.south, row.east, row.north],
     stats: row.stats,
+    timezone: row.timezone,
   }
 }
 
@@ -51,8 +55,10 @@ export async function insertNetworkVersion(
 ): Promise<NetworkVersion> {
   const latest = await trx
     .selectFrom('street_network')
-    .select((eb) => eb.fn.max<number>('version').as('version'))
+    .select(['version', 'timezone'])
     .where('name', '=', network.name)
+    .orderBy('version', 'desc')
+    .limit(1)
     .executeTakeFirst()
   const [west, south, east, north] = network.bbox
   const row = await trx
@@ -68,6 +74,7 @@ export async function insertNetworkVersion(
       east,
       north,
       stats: JSON.stringify(network.stats),
+      timezone: network.timezone ?? latest?.timezone ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow()
@@ -150,6 +157,16 @@ export async function insertSegments(
     })
     await trx.insertInto('street_segment').values(rows).execute()
   }
+}
+
+/** Sets the zone of every version of a network that has none yet. */
+export async function adoptNetworkTimezone(db: Db, name: string, timezone: string): Promise<void> {
+  await db
+    .updateTable('street_network')
+    .set({ timezone })
+    .where('name', '=', name)
+    .where('timezone', 'is', null)
+    .execute()
 }
 
 /** Every version of every network, newest version first within a name. */

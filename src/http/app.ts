@@ -10,6 +10,7 @@ import type { DbHandle } from '../db/connect.js'
 import type { Database } from '../db/database.js'
 import type { Logger } from '../log.js'
 import { NetworkCache } from '../services/network-cache.js'
+import { RiskService } from '../services/risk.js'
 import { installAuth } from './auth.js'
 import { installDrain } from './drain.js'
 import { installErrorHandlers } from './errors.js'
@@ -20,6 +21,7 @@ import { networkRouteRoutes } from './routes/network-route.js'
 import { networkRoutes } from './routes/networks.js'
 import { open311Routes } from './routes/open311.js'
 import { reportReviewRoutes } from './routes/report-review.js'
+import { riskRoutes } from './routes/risk.js'
 import { ProblemSchema } from './schemas.js'
 
 /** Everything the HTTP layer needs; the server and the tests build the same app from it. */
@@ -31,6 +33,8 @@ export interface AppDeps {
   readonly config: Config
   /** In-process routing graphs; shared with jobs when the caller passes one. */
   readonly networks: NetworkCache
+  /** Risk contexts and snapshots over those graphs. */
+  readonly risk: RiskService
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/ // a client's id is echoed into logs: keep it tame
@@ -43,7 +47,13 @@ export async function buildApp(
   given: Pick<AppDeps, 'handle' | 'log' | 'config'> & Partial<AppDeps>,
 ): Promise<FastifyInstance> {
   const db = given.handle.db
-  const deps: AppDeps = { ...given, db, networks: given.networks ?? new NetworkCache(db) }
+  const networks = given.networks ?? new NetworkCache(db)
+  const deps: AppDeps = {
+    ...given,
+    db,
+    networks,
+    risk: given.risk ?? new RiskService(db, networks),
+  }
   const { config } = deps
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
@@ -121,6 +131,7 @@ export async function buildApp(
   await app.register(networkRoutes, deps)
   await app.register(networkRouteRoutes, deps)
   await app.register(incidentRoutes, deps)
+  await app.register(riskRoutes, deps)
   await app.register(open311Routes, deps)
   await app.register(reportReviewRoutes, deps)
   return app

@@ -40,15 +40,19 @@ export function forecastWindow(
   return forecastFractions(model, model.windowFractions(startMs, endMs), categories)
 }
 
-/**
- * Forecast for a window given as the fraction of each bucket it covers (1 = one full occurrence).
- */
-export function forecastFractions(
+/** Each segment's expected crimes per day, split into the scorer's terms (before bucket shares). */
+interface DailyRates {
+  readonly own: Float64Array
+  readonly borrowed: Float64Array
+  readonly nearRepeat: Float64Array
+  readonly reports: Float64Array
+}
+
+function dailyRates(
   model: RiskModel,
-  fractions: Float64Array,
+  state: ModelState,
   categories?: ReadonlySet<string>,
-): WindowForecast {
-  const state = model.state()
+): DailyRates {
   const params = model.params
   const n = model.segments.length
   const gamma = params.nearRepeatWeight
@@ -69,26 +73,45 @@ export function forecastFractions(
     borrowMass += scale * ratePerDay * beta
     repeatMass += scale * ratePerDay * gamma
   }
-  const shares = bucketShares(state, fractions, params.profileStrength)
+  const borrowed = new Float64Array(n)
+  const nearRepeat = new Float64Array(n)
+  const reports = reportsPerDay(model, state)
+  for (let u = 0; u < n; u++) {
+    const allShare = state.allTotal > 0 ? state.allCounts[u] / state.allTotal : 0
+    const recentShare = state.recentTotal > 0 ? state.recentCounts[u] / state.recentTotal : allShare
+    borrowed[u] = borrowMass * allShare
+    const longPerDay = own[u] + borrowed[u]
+    nearRepeat[u] = Math.min(repeatMass * recentShare, params.nearRepeatMaxRatio * longPerDay)
+    reports[u] = Math.min(reports[u], params.reportsMaxRatio * (longPerDay + nearRepeat[u]))
+  }
+  return { own, borrowed, nearRepeat, reports }
+}
+
+/**
+ * Forecast for a window given as the fraction of each bucket it covers (1 = one full occurrence).
+ */
+export function forecastFractions(
+  model: RiskModel,
+  fractions: Float64Array,
+  categories?: ReadonlySet<string>,
+): WindowForecast {
+  const state = model.state()
+  const n = model.segments.length
+  const rates = dailyRates(model, state, categories)
+  const shares = bucketShares(state, fractions, model.params.profileStrength)
   const cycleDays = state.layout.cycleDays
+  const own = new Float64Array(n)
   const borrowed = new Float64Array(n)
   const nearRepeat = new Float64Array(n)
   const reports = new Float64Array(n)
   const expected = new Float64Array(n)
-  const reportPerDay = reportsPerDay(model, state)
   let total = 0
   for (let u = 0; u < n; u++) {
-    const allShare = state.allTotal > 0 ? state.allCounts[u] / state.allTotal : 0
-    const recentShare = state.recentTotal > 0 ? state.recentCounts[u] / state.recentTotal : allShare
     const days = cycleDays * shares.perSegment[u]
-    const longPerDay = own[u] + borrowMass * allShare
-    const repeatPerDay = Math.min(repeatMass * recentShare, params.nearRepeatMaxRatio * longPerDay)
-    const crimePerDay = longPerDay + repeatPerDay
-    const reportDay = Math.min(reportPerDay[u], params.reportsMaxRatio * crimePerDay)
-    own[u] *= days
-    borrowed[u] = borrowMass * allShare * days
-    nearRepeat[u] = repeatPerDay * days
-    reports[u] = reportDay * days
+    own[u] = rates.own[u] * days
+    borrowed[u] = rates.borrowed[u] * days
+    nearRepeat[u] = rates.nearRepeat[u] * days
+    reports[u] = rates.reports[u] * days
     expected[u] = own[u] + borrowed[u] + nearRepeat[u] + reports[u]
     total += expected[u]
   }
@@ -102,6 +125,44 @@ export function forecastFractions(
     globalBucketShare: shares.global,
     total,
   }
+}
+
+/** Expected crimes of every segment in one occurrence of every bucket, and each bucket's total. */
+export interface BucketForecasts {
+  /** Bucket-major: segment u in bucket b at [b × segments + u]. */
+  readonly expected: Float32Array
+  readonly totals: Float64Array
+}
+
+/**
+ * `forecastFractions` for each bucket in turn (one full occurrence), computing the daily rates
+ * once: what a stored snapshot holds (168 hour-of-week buckets in O(buckets × segments)).
+ */
+export function forecastEachBucket(
+  model: RiskModel,
+  categories?: ReadonlySet<string>,
+): BucketForecasts {
+  const state = model.state()
+  const n = model.segments.length
+  const count = state.layout.count
+  const rates = dailyRates(model, state, categories)
+  const perDay = new Float64Array(n)
+  for (let u = 0; u < n; u++)
+    perDay[u] = rates.own[u] + rates.borrowed[u] + rates.nearRepeat[u] + rates.reports[u]
+  const expected = new Float32Array(count * n)
+  const totals = new Float64Array(count)
+  const fractions = new Float64Array(count)
+  for (let b = 0; b < count; b++) {
+    fractions.fill(0)
+    fractions[b] = 1
+    const shares = bucketShares(state, fractions, model.params.profileStrength)
+    for (let u = 0; u < n; u++) {
+      const value = perDay[u] * state.layout.cycleDays * shares.perSegment[u]
+      expected[b * n + u] = value
+      totals[b] += value
+    }
+  }
+  return { expected, totals }
 }
 
 /**

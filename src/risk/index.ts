@@ -23,7 +23,13 @@ export * from './aoristic.js'
 export { knownAtMs } from './availability.js'
 export * from './scorer-params.js'
 export { RiskModel, type RiskModelOptions } from './risk-model.js'
-export { forecastWindow, type WindowForecast } from './forecast.js'
+export {
+  forecastEachBucket,
+  forecastFractions,
+  forecastWindow,
+  type BucketForecasts,
+  type WindowForecast,
+} from './forecast.js'
 export * from './score-risk.js'
 export * from './explain.js'
 export * from './expected-by-bucket.js'

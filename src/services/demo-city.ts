@@ -5,6 +5,7 @@ import { findNetwork } from '../db/networks.js'
 import type { Logger } from '../log.js'
 import { uploadIncidents } from './incident-upload.js'
 import type { NetworkCache } from './network-cache.js'
+import type { RiskService } from './risk.js'
 import { importNetworkFile } from './network-import.js'
 
 export const DEMO_NETWORK = 'atlanta'
@@ -22,6 +23,7 @@ const DEMO_INCIDENTS = ['2019', '2020-Old', '2020', '2021', '2022'].map(
 export async function loadDemoCity(
   handle: DbHandle,
   networks: NetworkCache,
+  risk: RiskService,
   dataDir: string,
   log: Logger,
 ): Promise<{ networkId: number; uploadId: string } | undefined> {
@@ -34,15 +36,24 @@ export async function loadDemoCity(
   const { network, timings } = await importNetworkFile(handle.db, createReadStream(pbf), {
     name: DEMO_NETWORK,
     sourceName: DEMO_PBF,
+    timezone: 'America/New_York',
   })
   log.info({ network: network.name, version: network.version, ...timings }, 'demo network imported')
   const files = DEMO_INCIDENTS.map((f) => join(dataDir, f)).filter((f) => existsSync(f))
-  const { upload } = await uploadIncidents(handle, networks, {
-    networkName: DEMO_NETWORK,
-    files: files.map((f) => ({ name: f, open: () => createReadStream(f) })),
-    dryRun: false,
-    now: new Date(),
-  })
-  log.info({ upload: upload.id, status: upload.status }, 'demo incidents loaded')
+  const { upload, snapshots, snapshotError } = await uploadIncidents(
+    handle,
+    networks,
+    {
+      networkName: DEMO_NETWORK,
+      files: files.map((f) => ({ name: f, open: () => createReadStream(f) })),
+      dryRun: false,
+      now: new Date(),
+    },
+    risk,
+  )
+  log.info(
+    { upload: upload.id, status: upload.status, snapshots: snapshots?.length, snapshotError },
+    'demo incidents loaded',
+  )
   return { networkId: network.id, uploadId: upload.id }
 }

@@ -15,7 +15,7 @@ import {
   stageIncidents,
   type UploadRecord,
 } from '../db/incidents.js'
-import { findNetwork, type NetworkVersion } from '../db/networks.js'
+import { adoptNetworkTimezone, findNetwork, type NetworkVersion } from '../db/networks.js'
 import {
   IngestFileError,
   ingestIncidents,
@@ -26,6 +26,7 @@ import {
   type Reject,
 } from '../ingest/index.js'
 import type { NetworkCache, LoadedMode } from './network-cache.js'
+import type { RiskService } from './risk.js'
 import { combineSummaries, type UploadSummary } from './upload-summary.js'
 
 /** Incidents snap to a street within this distance, metres (issue default). */
@@ -68,6 +69,14 @@ export interface UploadOutcome {
   readonly upload: UploadRecord
   /** True when an Idempotency-Key repeat returned the stored result. */
   readonly replayed: boolean
+  /** Risk snapshots recomputed after a completed upload (when a RiskService was given). */
+  readonly snapshots?: readonly {
+    readonly id: number
+    readonly mode: string
+    readonly scheme: string
+  }[]
+  /** Why recomputing them failed; the upload itself stands. */
+  readonly snapshotError?: string
 }
 
 // profiles of one source share one id space: APD's old and new RMS exports overlap in Sep 2020
@@ -124,12 +133,14 @@ async function replay(
  * snapped to both modes, staged and upserted in ONE transaction (COPY on PostgreSQL), rejects
  * stored for the rejects report. A file-level error or a crash leaves the incidents as before; a
  * dry run stores only the summary and rejects; the same bytes again are reported as a repeat.
+ * With `risk`, a completed upload then recomputes the network's risk snapshots as of `request.now`.
  * @throws UploadRefused before anything is written.
  */
 export async function uploadIncidents(
   handle: DbHandle,
   networks: NetworkCache,
   request: UploadRequest,
+  risk?: RiskService,
 ): Promise<UploadOutcome> {
   const network = await findNetwork(handle.db, request.networkName)
   if (!network)
@@ -183,7 +194,34 @@ export async function uploadIncidents(
     await finishUpload(handle.db, id, { status: 'failed', at: new Date(), error })
     throw err
   }
-  return { upload: (await findUpload(handle.db, id))!, replayed: false }
+  const upload = (await findUpload(handle.db, id))!
+  return risk && upload.status === 'completed'
+    ? rescore(handle, risk, network, upload, request.now)
+    : { upload, replayed: false }
+}
+
+/** After a completed upload: learn the network's zone from it if unknown, recompute its risk snapshots. */
+async function rescore(
+  handle: DbHandle,
+  risk: RiskService,
+  network: NetworkVersion,
+  upload: UploadRecord,
+  now: Date,
+): Promise<UploadOutcome> {
+  try {
+    const zone = (upload.summary as UploadSummary).timezone
+    if (!network.timezone && zone && !zone.includes(','))
+      await adoptNetworkTimezone(handle.db, network.name, zone)
+    const current = (await findNetwork(handle.db, network.name, network.version))!
+    const snapshots = await risk.refreshSnapshots(current, now, `upload ${upload.id}`)
+    return {
+      upload,
+      replayed: false,
+      snapshots: snapshots.map((s) => ({ id: s.id, mode: s.mode, scheme: s.scheme })),
+    }
+  } catch (err) {
+    return { upload, replayed: false, snapshotError: (err as Error).message }
+  }
 }
 
 async function loadFiles(

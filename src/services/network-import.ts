@@ -9,6 +9,16 @@ import type { ModeTotals } from '../network/street-segment.js'
 /** Network names: lower-case words joined by hyphens, as they appear in URLs. */
 export const NETWORK_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/
 
+/** True for an IANA time zone name this runtime knows. */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name })
+    return name.includes('/') || name === 'UTC'
+  } catch {
+    return false
+  }
+}
+
 export interface ImportedNetwork {
   readonly network: NetworkVersion
   /** Milliseconds: reading the PBF, cutting segments, writing the database. */
@@ -44,10 +54,19 @@ async function* measured(
 export async function importNetworkFile(
   db: Kysely<Database>,
   source: AsyncIterable<Uint8Array>,
-  options: { readonly name: string; readonly sourceName: string | null },
+  options: {
+    readonly name: string
+    readonly sourceName: string | null
+    readonly timezone?: string
+  },
 ): Promise<ImportedNetwork> {
   if (!NETWORK_NAME.test(options.name)) {
     throw new Error(`network name must match ${NETWORK_NAME}, got "${options.name}"`)
+  }
+  if (options.timezone !== undefined && !isTimeZone(options.timezone)) {
+    throw new RangeError(
+      `timezone must be an IANA zone such as America/New_York, got "${options.timezone}"`,
+    )
   }
   const counter = { bytes: 0, hash: createHash('sha256') }
   const now = () => performance.now()
@@ -65,6 +84,7 @@ export async function importNetworkFile(
       sourceBytes: counter.bytes,
       sourceSha256: counter.hash.digest('hex'),
       bbox: result.bbox,
+      timezone: options.timezone,
       stats: {
         modes: { drive: modeStats(drive.totals), foot: modeStats(foot.totals) },
         unfiltered: { drive: modeStats(driveAll.totals), foot: modeStats(footAll.totals) },

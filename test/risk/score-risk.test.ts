@@ -8,7 +8,7 @@ import {
   bucketWindow,
 } from '../../src/risk/buckets.js'
 import { expectedByBucket } from '../../src/risk/expected-by-bucket.js'
-import { forecastWindow } from '../../src/risk/forecast.js'
+import { forecastEachBucket, forecastFractions, forecastWindow } from '../../src/risk/forecast.js'
 import { RiskModel } from '../../src/risk/risk-model.js'
 import { scoreRisk } from '../../src/risk/score-risk.js'
 import { resolveScorerParams, type ScorerParams } from '../../src/risk/scorer-params.js'
@@ -235,5 +235,30 @@ describe('resident reports layer', () => {
     )
     expect(withReports?.explanation.residentReportsShare).toBeGreaterThan(0)
     expect(withReports?.explanation.residentReportsShare).toBeLessThanOrEqual(0.5)
+  })
+})
+
+describe('forecastEachBucket', () => {
+  it('equals forecastFractions bucket by bucket for every parameter set', () => {
+    const incidents = randomIncidents(mulberry32(7), segments.length, 400)
+    for (const params of PARAM_SETS) {
+      const model = new RiskModel(segments, resolveScorerParams(params), {
+        timeZone: TZ,
+        historyStartMs: T0,
+      })
+      model.addIncidents(incidents)
+      model.advanceTo(asOfMs)
+      const all = forecastEachBucket(model)
+      const count = model.layout.count
+      for (let b = 0; b < count; b++) {
+        const fractions = new Float64Array(count)
+        fractions[b] = 1
+        const one = forecastFractions(model, fractions)
+        expect(all.totals[b]).toBeCloseTo(one.total, 9)
+        for (let u = 0; u < segments.length; u++) {
+          expect(all.expected[b * segments.length + u]).toBeCloseTo(one.expected[u], 6)
+        }
+      }
+    }
   })
 })

@@ -144,17 +144,27 @@ export async function incidentRoutes(fastify: FastifyInstance, deps: AppDeps): P
       }
       const key = request.headers['idempotency-key']
       try {
-        const outcome = await uploadIncidents(deps.handle, deps.networks, {
-          networkName: fields.network,
-          files: [{ name: upload.filename, open: () => upload.content }],
-          profile: fields.profile || 'auto',
-          timezone: fields.timezone || undefined,
-          mapping: parseJsonField<ColumnMapping>(fields, 'mapping'),
-          categoryMap: parseJsonField<Record<string, string>>(fields, 'categoryMap'),
-          dryRun: fields.dryRun === 'true',
-          idempotency: key ? { scope: request.apiKey?.id ?? 'anonymous', key } : undefined,
-          now: new Date(),
-        })
+        const outcome = await uploadIncidents(
+          deps.handle,
+          deps.networks,
+          {
+            networkName: fields.network,
+            files: [{ name: upload.filename, open: () => upload.content }],
+            profile: fields.profile || 'auto',
+            timezone: fields.timezone || undefined,
+            mapping: parseJsonField<ColumnMapping>(fields, 'mapping'),
+            categoryMap: parseJsonField<Record<string, string>>(fields, 'categoryMap'),
+            dryRun: fields.dryRun === 'true',
+            idempotency: key ? { scope: request.apiKey?.id ?? 'anonymous', key } : undefined,
+            now: new Date(),
+          },
+          deps.risk,
+        )
+        if (outcome.snapshotError)
+          request.log.error(
+            { error: outcome.snapshotError },
+            'risk snapshots not recomputed after upload',
+          )
         if (outcome.replayed) reply.header('idempotent-replayed', 'true')
         reply.code(outcome.replayed || outcome.upload.status === 'repeat' ? 200 : 201)
         return toUploadJson(outcome.upload)

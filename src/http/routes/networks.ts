@@ -35,6 +35,7 @@ export const NetworkSchema = Type.Object({
     bytes: Type.Integer(),
     sha256: Type.String(),
   }),
+  timezone: Type.Union([Type.String(), Type.Null()]),
   modes: Modes,
   unfiltered: Type.Optional(Modes),
 })
@@ -46,6 +47,7 @@ function toNetworkJson(n: NetworkVersion): Static<typeof NetworkSchema> {
     bbox: [...n.bbox],
     importedAt: n.importedAt.toISOString(),
     source: { name: n.sourceName, bytes: n.sourceBytes, sha256: n.sourceSha256 },
+    timezone: n.timezone,
     modes: n.stats.modes,
     ...(n.stats.unfiltered ? { unfiltered: n.stats.unfiltered } : {}),
   }
@@ -120,6 +122,7 @@ export async function networkRoutes(fastify: FastifyInstance, deps: AppDeps): Pr
         const { network, timings } = await importNetworkFile(db, upload.content, {
           name,
           sourceName: upload.filename,
+          timezone: upload.fields.timezone || undefined,
         })
         request.log.info(
           { network: name, version: network.version, ...timings },
@@ -129,6 +132,8 @@ export async function networkRoutes(fastify: FastifyInstance, deps: AppDeps): Pr
         return toNetworkJson(network)
       } catch (err) {
         if (err instanceof NetworkImportError) throw new AppError(422, err.code, err.message)
+        if (err instanceof RangeError)
+          throw new AppError(400, 'validation-failed', err.message, { field: 'timezone' })
         throw err
       }
     },
