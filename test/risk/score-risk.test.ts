@@ -240,7 +240,7 @@ describe('resident reports layer', () => {
 
 describe('forecastEachBucket', () => {
   it('equals forecastFractions bucket by bucket for every parameter set', () => {
-    const incidents = randomIncidents(mulberry32(7), segments.length, 400)
+    const incidents = randomIncidents(7, segments.length, 400)
     for (const params of PARAM_SETS) {
       const model = new RiskModel(segments, resolveScorerParams(params), {
         timeZone: TZ,
