@@ -10,6 +10,8 @@
  * 2. Vancouver (no network, so parse + validate only): the yearly files concatenated and repeated
  *    to each size in a temp dir, each size in its own child process so peak RSS (maxRSS) is that
  *    size's alone. Peer: csv-parse alone, in the same child, after the ingest.
+ * 3. Atlanta-shaped rows with ids: COBRA-2022 repeated to 1M rows with distinct ids, to show the
+ *    cost of the in-file duplicate check (one Set entry per id) on peak RSS.
  *
  * Timings on a shared machine are noisy; the ratio to the peer is the number to compare.
  * Batches go to a sink (default: discarded); the DB-load half plugs its own in via timeIngest.
@@ -24,6 +26,7 @@ import {
   atlantaSnapper,
   timeCsvParseOnly,
   timeIngest,
+  writeAtlantaCsv,
   writeVancouverCsv,
   type IngestTiming,
 } from './lib/ingest-bench.js'
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
   console.log(`- node ${process.version}, commit ${gitCommit()}\n`)
   await benchAtlanta()
   await benchVancouver(values.sizes.split(',').map(Number), values.vancouver)
+  await benchAtlantaShaped(1_000_000)
 }
 
 async function benchAtlanta(): Promise<void> {
@@ -135,6 +139,33 @@ async function benchVancouver(sizes: readonly number[], dir: string): Promise<vo
   }
 }
 
+async function benchAtlantaShaped(rows: number): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'patrol-ingest-bench-'))
+  try {
+    const file = join(work, `apd-${rows}.csv`)
+    await writeAtlantaCsv(join(ATLANTA, 'COBRA-2022.csv.gz'), file, rows)
+    console.log(
+      '## Atlanta-shaped rows with distinct ids (parse + validate + in-file duplicate check)\n',
+    )
+    console.log(
+      'COBRA-2022 repeated with suffixed offense_ids, no bbox, no snap; one child per run.\n',
+    )
+    console.log(
+      '| rows | MB | node flags | ingest rows/s | csv-parse rows/s | ratio | peak RSS MB | live heap MB |',
+    )
+    console.log('|---:|---:|---|---:|---:|---:|---:|---:|')
+    for (const flags of [[], [YOUNG_GENERATION_CAP]]) {
+      const r = runChild(file, flags)
+      console.log(
+        `| ${r.rows} | ${(r.bytes / 1e6).toFixed(0)} | ${flags.join(' ') || 'default'} | ${k(r.ingestRowsPerS)} | ${k(r.peerRowsPerS)} | ${ratio(r.ingestMs, r.peerMs)} | ${r.peakRssMb} | ${r.liveHeapMb} |`,
+      )
+    }
+    console.log('')
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
 interface ChildResult {
   readonly rows: number
   readonly bytes: number
@@ -155,7 +186,7 @@ function runChild(file: string, flags: readonly string[]): ChildResult {
 
 /** Child process: one ingest (peak RSS and live heap read right after it), then the peer. */
 async function childRun(file: string): Promise<void> {
-  const ingest = await timeIngest(file, { profile: 'vpd', now: NOW })
+  const ingest = await timeIngest(file, { profile: 'auto', now: NOW })
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024)
   gc()
   const liveHeapMb = Math.round(process.memoryUsage().heapUsed / 1e6)

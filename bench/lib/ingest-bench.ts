@@ -3,6 +3,8 @@ import { once } from 'node:events'
 import { join } from 'node:path'
 import { createGunzip } from 'node:zlib'
 import { Parser } from 'csv-parse'
+import { parse } from 'csv-parse/sync'
+import { stringify } from 'csv-stringify/sync'
 import {
   ingestIncidents,
   type IngestBatch,
@@ -100,6 +102,32 @@ export async function writeVancouverCsv(dir: string, target: string, rows: numbe
     const block = `${bodies.slice(0, take).join('\r\n')}\r\n`
     if (!out.write(block)) await once(out, 'drain')
     written += take
+  }
+  out.end()
+  await once(out, 'finish')
+}
+
+/**
+ * Writes an APD new-RMS CSV of `rows` data rows: COBRA-2022's rows repeated, the k-th repeat's
+ * offense_id suffixed with k (3 digits) so every row stays distinct for the duplicate check.
+ */
+export async function writeAtlantaCsv(
+  cobra2022Gz: string,
+  target: string,
+  rows: number,
+): Promise<void> {
+  const chunks: Buffer[] = []
+  for await (const chunk of createReadStream(cobra2022Gz).pipe(createGunzip())) chunks.push(chunk)
+  const [header, ...body] = parse(Buffer.concat(chunks)) as string[][]
+  const out = createWriteStream(target)
+  out.write(stringify([header]))
+  for (let written = 0, repeat = 0; written < rows; repeat++) {
+    const take = body.slice(0, Math.min(body.length, rows - written))
+    const suffix = String(repeat).padStart(3, '0')
+    if (!out.write(stringify(take.map(([id, ...rest]) => [`${id}${suffix}`, ...rest])))) {
+      await once(out, 'drain')
+    }
+    written += take.length
   }
   out.end()
   await once(out, 'finish')

@@ -3,8 +3,11 @@
  * if it were UTC. Works for any year (0220 and 9999 included), unlike Date.UTC's 0–99 quirk.
  */
 
+/** Milliseconds in a minute, an hour, a (wall-clock) day. */
 export const MINUTE_MS = 60_000
+/** Milliseconds in an hour. */
 export const HOUR_MS = 3_600_000
+/** Milliseconds in a wall-clock day (24 h; DST is the zone clock's business). */
 export const DAY_MS = 86_400_000
 
 /** Days since 1970-01-01 of a calendar date (month 1–12). */
@@ -18,12 +21,14 @@ export function daysFromCivil(year: number, month: number, day: number): number 
   return era * 146_097 + dayOfEra - 719_468
 }
 
+/** Gregorian leap year (every 4th, not every 100th, every 400th). */
 export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
 }
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
+/** Days in a month (1–12) of a year. */
 export function daysInMonth(year: number, month: number): number {
   return month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1]
 }

@@ -9,8 +9,10 @@ export type CsvItem =
 
 /** The candidate delimiters, in tie-break order. */
 export const DELIMITERS = [',', ';', '\t', '|'] as const
+/** One of DELIMITERS. */
 export type Delimiter = (typeof DELIMITERS)[number]
 
+/** What the CSV stage found; read after iteration. */
 export interface CsvStats {
   delimiter: Delimiter | null
 }

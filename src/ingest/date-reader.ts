@@ -22,8 +22,10 @@ export interface DateSlot {
   value: string
 }
 
+/** 'missing': the date column is empty; 'invalid': it does not parse or does not exist. */
 export type DateStatus = 'ok' | 'missing' | 'invalid'
 
+/** Reads one row's date columns into the slot it is given. */
 export type DateReader = (fields: readonly string[], slot: DateSlot) => DateStatus
 
 type Cell = (fields: readonly string[], index: number) => string | undefined

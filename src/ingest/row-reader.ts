@@ -1,30 +1,17 @@
 import type { CanonicalCategory } from './categories.js'
 import { createCategoryResolver } from './category-resolver.js'
-import { MINUTE_MS, civilFromWallMs, formatWall } from './civil-date.js'
-import { compileDateReader, createDateSlot, describeFormat, type DateSlot } from './date-reader.js'
-import { compileLocationReader, createLocationSlot, type Area } from './location.js'
+import { cell, makeReject } from './cells.js'
+import {
+  compileLocationReader,
+  createLocationSlot,
+  type Area,
+  type LocationSlot,
+} from './location.js'
 import { normaliseHeader } from './profiles/index.js'
-import type { RuleId } from './rules.js'
+import { RowTimesReader, createRowTimes } from './row-times.js'
 import type { ColumnMapping, Incident, Reject, SnapFunction } from './types.js'
-import { ZoneClock } from './zone-clock.js'
 
-/** Cell texts that mean "no value". */
-const MISSING = new Set(['', 'NULL', 'NA', 'N/A', '#N/A'])
-const MAX_VALUE_CHARS = 200
-
-/** A cell's trimmed text, or undefined for an absent column or a missing-value marker. */
-export function cell(fields: readonly string[], index: number): string | undefined {
-  if (index < 0) return undefined
-  const raw = fields[index]
-  if (raw === undefined) return undefined
-  const text =
-    raw.length > 0 && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32)
-      ? raw.trim()
-      : raw
-  if (text.length <= 4 && MISSING.has(text.toUpperCase())) return undefined
-  return text
-}
-
+/** Everything compileRowReader needs about one file, resolved from its header and the options. */
 export interface RowReaderConfig {
   readonly profile: string
   readonly mapping: ColumnMapping
@@ -51,29 +38,8 @@ export interface AcceptedRow {
   readonly clamped: boolean
 }
 
+/** One row's result: an incident with the facts the summary counts, or a reject. */
 export type RowOutcome = AcceptedRow | { readonly kind: 'rejected'; readonly reject: Reject }
-
-/** Builds a reject with the value cut to 200 characters. */
-export function makeReject(
-  line: number,
-  column: string | null,
-  value: string,
-  rule: RuleId,
-  message: string,
-): Reject {
-  const cut = value.length > MAX_VALUE_CHARS ? `${value.slice(0, MAX_VALUE_CHARS)}…` : value
-  return { line, column, value: cut, rule, message }
-}
-
-function rejected(
-  line: number,
-  column: string | null,
-  value: string,
-  rule: RuleId,
-  message: string,
-): RowOutcome {
-  return { kind: 'rejected', reject: makeReject(line, column, value, rule, message) }
-}
 
 /**
  * Compiles the per-row reader for one file: columns resolved once, then each row is checked in
@@ -82,20 +48,10 @@ function rejected(
 export function compileRowReader(
   config: RowReaderConfig,
 ): (fields: string[], line: number) => RowOutcome {
-  const { mapping, now, floorMs } = config
+  const { mapping } = config
   const indexOf = (column: string): number => config.headerIndex.get(normaliseHeader(column)) ?? -1
-  const pivotYear = civilFromWallMs(now).year
-  const clock = new ZoneClock(config.timezone)
-  const readFrom = compileDateReader(mapping.occurredFrom, indexOf, cell, pivotYear)
-  const readTo =
-    mapping.occurredTo && compileDateReader(mapping.occurredTo, indexOf, cell, pivotYear)
-  const readReported =
-    mapping.reportedAt && compileDateReader(mapping.reportedAt, indexOf, cell, pivotYear)
-  const readLocation =
-    mapping.location && compileLocationReader(mapping.location, indexOf, cell, config.area)
-  const readFallback =
-    mapping.fallbackLocation &&
-    compileLocationReader(mapping.fallbackLocation, indexOf, cell, config.area)
+  const times = new RowTimesReader(mapping, indexOf, config.timezone, config.now, config.floorMs)
+  const readPlace = compilePlaceReader(mapping, indexOf, config.area)
   const resolve = createCategoryResolver(config.categoryMap, config.codeMap)
   const at = {
     id: indexOf(mapping.id ?? ''),
@@ -107,172 +63,29 @@ export function compileRowReader(
     beat: indexOf(mapping.beat ?? ''),
     address: indexOf(mapping.address ?? ''),
   }
-  const fromFormat = describeFormat(mapping.occurredFrom)
-  const from = createDateSlot()
-  const to = createDateSlot()
-  const reported = createDateSlot()
+  const when = createRowTimes()
   const place = createLocationSlot()
-  let gap = false
-  let ambiguous = false
-
-  const instant = (wallMs: number, offsetMinutes: number, count: boolean): number => {
-    if (!Number.isNaN(offsetMinutes)) return wallMs - offsetMinutes * MINUTE_MS
-    const ms = clock.toEpochMs(wallMs)
-    if (count && clock.lastKind === 'gap') gap = true
-    if (count && clock.lastKind === 'overlap') ambiguous = true
-    return ms
-  }
-  const shown = (slot: DateSlot): string => slot.value || formatWall(slot.start)
-  const rangeReject = (
-    slot: DateSlot,
-    ms: number,
-    line: number,
-    what: string,
-  ): RowOutcome | undefined => {
-    if (ms < floorMs) {
-      return rejected(
-        line,
-        slot.column,
-        shown(slot),
-        'date.before-floor',
-        `${what} ${shown(slot)} is before ${new Date(floorMs).toISOString().slice(0, 10)}`,
-      )
-    }
-    if (ms > now)
-      return rejected(
-        line,
-        slot.column,
-        shown(slot),
-        'date.future',
-        `${what} ${shown(slot)} is in the future`,
-      )
-    return undefined
-  }
 
   return (fields, line) => {
     if (fields.length !== config.headerLength) {
-      return rejected(
-        line,
-        null,
-        fields.join(',').slice(0, MAX_VALUE_CHARS),
-        'row.columns',
-        `the row has ${fields.length} fields, the header ${config.headerLength}`,
-      )
+      const message = `the row has ${fields.length} fields, the header ${config.headerLength}`
+      return rejected(makeReject(line, null, fields.join(','), 'row.columns', message))
     }
     const localCategory = cell(fields, at.category)
     if (localCategory === undefined) {
+      const value = fields[at.category] ?? ''
       return rejected(
-        line,
-        mapping.category,
-        fields[at.category] ?? '',
-        'required',
-        `${mapping.category} is empty`,
+        makeReject(line, mapping.category, value, 'required', `${mapping.category} is empty`),
       )
     }
-    const fromStatus = readFrom(fields, from)
-    if (fromStatus === 'missing') {
-      return rejected(
-        line,
-        from.column || null,
-        '',
-        'required',
-        `the occurrence date is empty (expected ${fromFormat})`,
-      )
+    const timeReject = times.read(fields, line, when)
+    if (timeReject) return rejected(timeReject)
+    readPlace(fields, place)
+    if (place.status === 'reject') {
+      return rejected(makeReject(line, place.column, place.value, place.rule, place.message))
     }
-    if (fromStatus === 'invalid') {
-      return rejected(
-        line,
-        from.column,
-        from.value,
-        'date.invalid',
-        `"${from.value}" is not a valid date or time (expected ${fromFormat})`,
-      )
-    }
-    gap = false
-    ambiguous = false
-    const fromMs = instant(from.start, from.offsetMinutes, true)
-    const fromOut = rangeReject(from, fromMs, line, 'occurrence')
-    if (fromOut) return fromOut
-    let occurredTo = from.end === from.start ? fromMs : instant(from.end, from.offsetMinutes, false)
-    if (readTo) {
-      const status = readTo(fields, to)
-      if (status === 'invalid') {
-        return rejected(
-          line,
-          to.column,
-          to.value,
-          'date.invalid',
-          `"${to.value}" is not a valid date or time (expected ${describeFormat(mapping.occurredTo!)})`,
-        )
-      }
-      if (status === 'ok') {
-        const toStart = instant(to.start, to.offsetMinutes, to.start === to.end)
-        const toOut = rangeReject(to, toStart, line, 'occurrence end')
-        if (toOut) return toOut
-        occurredTo = to.end === to.start ? toStart : instant(to.end, to.offsetMinutes, false)
-      }
-    }
-    if (occurredTo > now) occurredTo = now
-    if (occurredTo < fromMs) {
-      return rejected(
-        line,
-        to.column,
-        shown(to),
-        'date.window-inverted',
-        `the occurrence ends (${shown(to)}) before it starts (${shown(from)})`,
-      )
-    }
-    let reportedAtMs: number | null = null
-    let clamped = false
-    if (readReported) {
-      const status = readReported(fields, reported)
-      if (status === 'invalid') {
-        return rejected(
-          line,
-          reported.column,
-          reported.value,
-          'date.invalid',
-          `"${reported.value}" is not a valid report date (expected ${describeFormat(mapping.reportedAt!)})`,
-        )
-      }
-      if (status === 'ok') {
-        const start = instant(reported.start, reported.offsetMinutes, false)
-        const out = rangeReject(reported, start, line, 'report date')
-        if (out) return out
-        const end =
-          reported.end === reported.start
-            ? start
-            : instant(reported.end, reported.offsetMinutes, false)
-        reportedAtMs = Math.min(end, now)
-        if (fromMs > reportedAtMs) {
-          return rejected(
-            line,
-            from.column,
-            shown(from),
-            'date.after-report',
-            `the occurrence (${shown(from)}) starts after it was reported (${shown(reported)})`,
-          )
-        }
-        if (occurredTo > reportedAtMs) {
-          occurredTo = reportedAtMs
-          clamped = true
-        }
-      }
-    }
-    let lon: number | null = null
-    let lat: number | null = null
-    if (readLocation) {
-      readLocation(fields, place)
-      if (readFallback && (place.status === 'none' || place.status === 'zero'))
-        readFallback(fields, place)
-      if (place.status === 'reject')
-        return rejected(line, place.column, place.value, place.rule, place.message)
-      if (place.status === 'ok') {
-        lon = place.lon
-        lat = place.lat
-      }
-    }
-    const snapped = lon !== null && lat !== null && config.snap ? config.snap(lon, lat) : undefined
+    const located = place.status === 'ok'
+    const snapped = located && config.snap ? config.snap(place.lon, place.lat) : undefined
     const canonical = resolve(cell(fields, at.canonical), localCategory)
     const incident: Incident = {
       sourceProfile: config.profile,
@@ -282,11 +95,11 @@ export function compileRowReader(
       category: canonical.id,
       crimeAgainst: canonical.crimeAgainst,
       enforcement: canonical.enforcement,
-      occurredFromMs: fromMs,
-      occurredToMs: occurredTo,
-      reportedAtMs,
-      lon,
-      lat,
+      occurredFromMs: when.fromMs,
+      occurredToMs: when.toMs,
+      reportedAtMs: when.reportedAtMs,
+      lon: located ? place.lon : null,
+      lat: located ? place.lat : null,
       segmentId: snapped?.segmentId ?? null,
       snapDistanceM: snapped?.distanceM ?? null,
       line,
@@ -299,13 +112,34 @@ export function compileRowReader(
       kind: 'accepted',
       incident,
       canonical,
-      dstGap: gap,
-      dstAmbiguous: ambiguous,
-      swapped: place.status === 'ok' && place.swapped,
-      zero: lon === null && place.status === 'zero',
-      clamped,
+      dstGap: when.gap,
+      dstAmbiguous: when.ambiguous,
+      swapped: located && place.swapped,
+      zero: place.status === 'zero',
+      clamped: when.clamped,
     }
   }
+}
+
+/** The location columns, with the fall-back read when the main pair is empty or 0,0. */
+function compilePlaceReader(
+  mapping: ColumnMapping,
+  indexOf: (column: string) => number,
+  area: Area | undefined,
+): (fields: readonly string[], slot: LocationSlot) => void {
+  const main = mapping.location && compileLocationReader(mapping.location, indexOf, cell, area)
+  const fallback =
+    mapping.fallbackLocation && compileLocationReader(mapping.fallbackLocation, indexOf, cell, area)
+  return (fields, slot) => {
+    slot.status = 'none'
+    slot.swapped = false
+    main?.(fields, slot)
+    if (fallback && (slot.status === 'none' || slot.status === 'zero')) fallback(fields, slot)
+  }
+}
+
+function rejected(reject: Reject): RowOutcome {
+  return { kind: 'rejected', reject }
 }
 
 function collapseSpaces(text: string | undefined): string | null {

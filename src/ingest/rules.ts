@@ -14,6 +14,7 @@ export type RuleId =
   | 'coord.swapped'
   | 'coord.outside-area'
 
+/** A rule id with the sentence the API and the rejects report show for it. */
 export interface RuleDescription {
   readonly id: RuleId
   readonly description: string

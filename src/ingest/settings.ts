@@ -14,8 +14,11 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxCompressionRatio: 100,
 }
 
+/** Earliest accepted instant: 2000-01-01T00:00Z (catches the typo years 1922 and 0220). */
 export const DEFAULT_FLOOR_MS = Date.UTC(2000, 0, 1)
+/** Metres added around the network bbox before the area rule rejects a point. */
 export const DEFAULT_BBOX_MARGIN_M = 250
+/** Rows (accepted + rejected) per yielded batch. */
 export const DEFAULT_BATCH_SIZE = 1000
 
 /** Options checked once, with defaults filled in. */

@@ -153,6 +153,7 @@ export interface IngestLimits {
   readonly maxCompressionRatio: number
 }
 
+/** Options of ingestIncidents. Only `profile` and `now` are required. */
 export interface IngestOptions {
   /** 'auto' picks a profile by header fingerprint; 'generic' needs `mapping` and `timezone`. */
   readonly profile: string
@@ -196,6 +197,7 @@ export type FileErrorCode =
   | 'unsupported-format'
   | 'input-error'
 
+/** Why a whole file was refused; `line` when the problem has one. */
 export interface FileError {
   readonly code: FileErrorCode
   readonly message: string
@@ -203,8 +205,10 @@ export interface FileError {
   readonly line: number | null
 }
 
+/** The text encodings the decoder detects. */
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'
 
+/** A value and how many accepted rows had it. */
 export interface CountEntry {
   readonly key: string
   readonly count: number

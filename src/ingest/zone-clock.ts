@@ -1,15 +1,6 @@
 import { Temporal } from 'temporal-polyfill'
 import { DAY_MS, HOUR_MS, civilFromWallMs } from './civil-date.js'
 
-/**
- * Local wall time → UTC instant in one IANA zone, with ONE daylight-saving policy (Temporal's
- * 'compatible', as RFC 5545): a time in a spring-forward gap moves forward by the gap length
- * (02:30 → 03:30), a time in a fall-back overlap takes the earlier instant (the first 01:30).
- *
- * Temporal is slow per call, so offsets are cached per local day; only the two transition days a
- * year are resolved per hour, and an hour with a transition inside it per call.
- */
-
 /** How the last conversion went. */
 export type WallKind = 'normal' | 'gap' | 'overlap'
 
@@ -28,6 +19,14 @@ interface Resolved {
 /** Per-hour entries for a transition day; a plain number is a whole day at one offset. */
 type DayEntry = number | readonly Resolved[]
 
+/**
+ * Local wall time → UTC instant in one IANA zone, with ONE daylight-saving policy (Temporal's
+ * 'compatible', as RFC 5545): a time in a spring-forward gap moves forward by the gap length
+ * (02:30 → 03:30), a time in a fall-back overlap takes the earlier instant (the first 01:30).
+ *
+ * Temporal is slow per call, so offsets are cached per local day; only the two transition days a
+ * year are resolved per hour, and an hour with a transition inside it per call.
+ */
 export class ZoneClock {
   readonly timeZone: string
   /** Kind of the most recent `toEpochMs` call. */

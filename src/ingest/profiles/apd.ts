@@ -27,6 +27,7 @@ const ZONE = 'America/New_York'
 const REPORT_NOTE =
   'Report date (date only): the end of that local day is taken as the report time.'
 
+/** COBRA 2019: YYYY-MM-DD dates, HHMM times, local IBR codes (e.g. 2305). */
 export const APD_COBRA_2019: Profile = {
   name: 'apd-cobra-2019',
   description:
@@ -57,6 +58,7 @@ export const APD_COBRA_2019: Profile = {
   reportDateNote: REPORT_NOTE,
 }
 
+/** Old RMS export Jan–Sep 2020: M/D/YY dates, H:MM times, UCR numbers (e.g. 640). */
 export const APD_COBRA_2020_OLD: Profile = {
   name: 'apd-cobra-2020-old',
   description:
@@ -80,6 +82,7 @@ export const APD_COBRA_2020_OLD: Profile = {
   reportDateNote: REPORT_NOTE,
 }
 
+/** New RMS export from Sep 2020: M/D/YYYY dates, NIBRS ibr_code (e.g. 23F). */
 export const APD_COBRA_2020: Profile = {
   name: 'apd-cobra-2020',
   description:

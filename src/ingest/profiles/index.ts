@@ -17,6 +17,7 @@ export const PROFILES: ReadonlyArray<Profile> = [
 /** Name of the profile whose mapping comes with the upload. */
 export const GENERIC = 'generic'
 
+/** What the API and CLI show about a profile. */
 export interface ProfileInfo {
   readonly name: string
   readonly description: string

@@ -1,0 +1,31 @@
+import type { RuleId } from './rules.js'
+import type { Reject } from './types.js'
+
+/** Cell texts that mean "no value". */
+const MISSING = new Set(['', 'NULL', 'NA', 'N/A', '#N/A'])
+const MAX_VALUE_CHARS = 200
+
+/** A cell's trimmed text, or undefined for an absent column (index -1) or a missing-value marker. */
+export function cell(fields: readonly string[], index: number): string | undefined {
+  if (index < 0) return undefined
+  const raw = fields[index]
+  if (raw === undefined) return undefined
+  const text =
+    raw.length > 0 && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32)
+      ? raw.trim()
+      : raw
+  if (text.length <= 4 && MISSING.has(text.toUpperCase())) return undefined
+  return text
+}
+
+/** Builds a reject with the value cut to 200 characters. */
+export function makeReject(
+  line: number,
+  column: string | null,
+  value: string,
+  rule: RuleId,
+  message: string,
+): Reject {
+  const cut = value.length > MAX_VALUE_CHARS ? `${value.slice(0, MAX_VALUE_CHARS)}…` : value
+  return { line, column, value: cut, rule, message }
+}
