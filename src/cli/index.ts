@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { addBasicCommands } from './basic-commands.js'
 import { addIncidentCommands } from './incident-commands.js'
 import { addNetworkCommands } from './network-commands.js'
+import { addRiskCommands } from './risk-commands.js'
 
 const program = new Command()
   .name('patrol')
@@ -14,5 +15,6 @@ const program = new Command()
 addBasicCommands(program)
 addNetworkCommands(program)
 addIncidentCommands(program)
+addRiskCommands(program)
 
 await program.parseAsync(process.argv)
