@@ -17,7 +17,8 @@ export interface GreedyOptions {
  * gain ÷ (travel + dwell), where gain is what the dwell would collect at its arrival time, as long as
  * it can still get back to its end by the shift end. Include places not yet visited get a bonus
  * that makes them come first; an exploration stop is taken instead whenever the exploration count
- * falls half a stop below its share. Appends to the routes in `state` (normally empty).
+ * falls half a stop below its share; when nothing within reach pays now but a later hour does, the
+ * unit waits for the next hour (a hold on that route position). Appends to the routes in `state` (normally empty).
  */
 export function constructGreedy(state: PlanState, options: GreedyOptions = {}): void {
   const { explore = true, noise = 0, random } = options
@@ -37,8 +38,27 @@ export function constructGreedy(state: PlanState, options: GreedyOptions = {}): 
       explore && state.explorationStops + 0.5 < problem.explorationShare * (state.totalStops + 1)
     let e = wantExploration ? nearestExploration(state, u) : -1
     if (e < 0) e = bestRatio(state, u, includeBonus, noise, random)
-    if (e < 0 || !appendStop(state, u, e, buffer)) done[u] = 1
+    if (e < 0 && prizeLeftLater(state, u)) {
+      // nothing within reach pays now: wait for the next hour
+      const { widthS } = problem.buckets
+      state.hold[u][state.length[u]] = (Math.floor(freeAt(state, u) / widthS) + 1) * widthS
+      e = bestRatio(state, u, includeBonus, noise, random)
+    }
+    if (e < 0 || !appendStop(state, u, e, buffer)) {
+      state.hold[u][state.length[u]] = 0
+      done[u] = 1
+    }
   }
+}
+
+/** Whether some candidate still has an uncovered prize in an hour after the one unit u is in. */
+function prizeLeftLater(state: PlanState, u: number): boolean {
+  const { count, widthS } = state.problem.buckets
+  const k = Math.floor(freeAt(state, u) / widthS)
+  for (let cell = 0; cell < state.cover.length; cell++) {
+    if (cell % count > k && state.problem.prize[cell] > 0 && state.cover[cell] < 1) return true
+  }
+  return false
 }
 
 /**
@@ -72,13 +92,14 @@ function freeAt(state: PlanState, u: number): number {
   return n === 0 ? 0 : state.leave[u][n - 1]
 }
 
-/** Arrival time at edge e's tail if unit u goes there next. */
+/** When unit u would start a dwell on edge e if it went there next (after any hold). */
 function arrivalAt(state: PlanState, u: number, e: number): number {
   const n = state.length[u]
   const unit = state.problem.units[u]
-  if (n === 0) return unit.legs.startS[e]
   const table = state.problem.tables[unit.group]
-  return state.leave[u][n - 1] + travelS(table, state.stops[u][n - 1], e)
+  const a =
+    n === 0 ? unit.legs.startS[e] : state.leave[u][n - 1] + travelS(table, state.stops[u][n - 1], e)
+  return Math.max(a, state.hold[u][n])
 }
 
 function fits(state: PlanState, u: number, e: number, a: number, b: number): boolean {

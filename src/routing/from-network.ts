@@ -62,30 +62,39 @@ export function planGraphOf(graph: StreetGraph, mode: TravelMode, placeOf?: Int3
 
 /**
  * Maps the segments of one network (e.g. foot) onto the places of another (e.g. the drive
- * segments risk is scored on): a segment takes the place of the segment of the same OSM way whose
- * geometry passes closest to its midpoint, or −1 when the way has no place (footways).
+ * segments risk is scored on). Both cut the same OSM ways, so a segment's first piece (its first
+ * two points) lies on exactly one place segment of its way; failing that (a way edited between
+ * imports) the place segment of the way nearest its midpoint wins. −1 when the way has no place
+ * (footways, paths).
  */
 export function placesByWay(
   places: ReadonlyArray<StreetSegment>,
   segments: ReadonlyArray<StreetSegment>,
 ): Int32Array {
   const byWay = new Map<number, number[]>()
+  const byPiece = new Map<string, number>()
+  const key = (a: readonly number[], b: readonly number[]) => `${a[0]},${a[1]};${b[0]},${b[1]}`
   places.forEach((p, i) => {
     const list = byWay.get(p.wayId)
     if (list) list.push(i)
     else byWay.set(p.wayId, [i])
+    for (let k = 1; k < p.geometry.length; k++) {
+      byPiece.set(key(p.geometry[k - 1], p.geometry[k]), i)
+      byPiece.set(key(p.geometry[k], p.geometry[k - 1]), i)
+    }
   })
   return Int32Array.from(segments, (segment) => {
     const candidates = byWay.get(segment.wayId)
     if (!candidates) return -1
     const g = segment.geometry
-    const lon = (g[0][0] + g[g.length - 1][0]) / 2
-    const lat = (g[0][1] + g[g.length - 1][1]) / 2
+    const piece = byPiece.get(key(g[0], g[1]))
+    if (piece !== undefined && places[piece].wayId === segment.wayId) return piece
+    const middle = g[Math.floor(g.length / 2)]
     let best = -1
     let bestD = Infinity
     for (const i of candidates) {
       for (const [x, y] of places[i].geometry) {
-        const d = (x - lon) ** 2 + (y - lat) ** 2
+        const d = (x - middle[0]) ** 2 + (y - middle[1]) ** 2
         if (d < bestD) {
           bestD = d
           best = i

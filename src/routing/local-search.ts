@@ -20,7 +20,7 @@ type Move = (search: LocalSearch) => number
 /**
  * Simulated annealing over the routes in a PlanState. Each iteration proposes one move (replace a
  * stop, insert one (dropping the last stops if the route is full), flip a stop's direction, reverse a run of stops, shift a stop within its
- * route, replace every visit of a place, swap stops between routes), proposes it to the state
+ * route, replace every visit of a place, swap stops between routes, drop a wait), proposes it to the state
  * (which rejects anything that breaks a rule) and keeps it if the value rises, or with probability
  * e^(Δ/T) if it falls; T cools geometrically over the iterations. The best routes seen are kept.
  * Run it in slices (`run`) so a caller can check a deadline or an AbortSignal in between, and
@@ -39,6 +39,7 @@ export class LocalSearch {
   private temperature = 0
   private readonly scale: number
   private readonly best: Int32Array[]
+  private readonly bestHold: Float64Array[]
   private readonly bestLength: Int32Array
   private bestValue: number
   private readonly saved: Int32Array[]
@@ -67,6 +68,7 @@ export class LocalSearch {
     this.budget = iterations
     this.scale = state.totalStops > 0 ? state.value / state.totalStops : 0
     this.best = state.stops.map((s) => s.slice())
+    this.bestHold = state.hold.map((h) => h.slice())
     this.bestLength = state.length.slice()
     this.bestValue = state.value
     this.saved = state.stops.map((s) => s.slice())
@@ -105,6 +107,7 @@ export class LocalSearch {
     state.enforceShare = false
     for (let u = 0; u < state.length.length; u++) state.setRoute(u, new Int32Array(0), 0, 0)
     for (let u = 0; u < state.length.length; u++) {
+      state.hold[u].set(this.bestHold[u])
       state.setRoute(u, this.best[u], this.bestLength[u], 0)
     }
     state.enforceShare = true
@@ -178,6 +181,7 @@ export class LocalSearch {
     const { state } = this
     for (let u = 0; u < state.length.length; u++) {
       this.best[u].set(state.stops[u].subarray(0, state.length[u]))
+      this.bestHold[u].set(state.hold[u])
     }
     this.bestLength.set(state.length)
     this.bestValue = state.value
@@ -341,6 +345,20 @@ function setStop(search: LocalSearch, u: number, i: number, e: number): number {
   return search.state.setRoute(u, b, n, i)
 }
 
+const dropHold: Move = (search) => {
+  const { state, random } = search
+  const u = randomInt(random, state.length.length)
+  const n = copyRoute(search, u)
+  if (n === 0) return NaN
+  const i = randomInt(random, n)
+  const hold = state.hold[u][i]
+  if (hold === 0) return NaN
+  state.hold[u][i] = 0
+  const delta = attempt(search, u, n, i)
+  if (Number.isNaN(delta)) state.hold[u][i] = hold
+  return delta
+}
+
 const MOVE_TABLE: Readonly<Record<string, Move>> = {
   replace,
   insert,
@@ -349,6 +367,7 @@ const MOVE_TABLE: Readonly<Record<string, Move>> = {
   shift,
   replaceAll,
   swapBetween,
+  dropHold,
 }
 
 /** Default move weights (whole numbers: each weight is that many tickets in the draw). */
@@ -360,4 +379,5 @@ export const DEFAULT_MOVE_WEIGHTS: Readonly<Record<string, number>> = Object.fre
   shift: 1,
   replaceAll: 1,
   swapBetween: 1,
+  dropHold: 1,
 })

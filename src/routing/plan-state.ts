@@ -18,8 +18,10 @@ export class PlanState {
   readonly leave: Float64Array[]
   readonly finish: Float64Array
   /**
-   * Earliest start of the dwell at each route position (seconds; 0 = none). Baseline A waits for
-   * an hour to begin with it; the search never sets it, so positions may shift freely.
+   * Earliest start of the dwell at each route position (seconds; 0 = none): a unit with nothing
+   * worth doing waits for the next hour. Holds belong to positions, not stops: a move that shifts
+   * stops leaves them where they are (any hold still gives a valid schedule), and the search may
+   * drop one.
    */
   readonly hold: Float64Array[]
   readonly cover: Float64Array

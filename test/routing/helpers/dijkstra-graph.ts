@@ -13,19 +13,20 @@ export interface PlainSegment {
 
 /**
  * A PlanGraph over a plain binary-heap Dijkstra: the reference the planner is checked against,
- * independent of the network core. Place of segment i is i unless `placeOf` says otherwise.
+ * independent of the network core. Nodes are numbered in ascending id; place of segment i is i
+ * unless `placeOf` says otherwise.
  */
 export function dijkstraGraph(
   segments: ReadonlyArray<PlainSegment>,
   mode: TravelMode = 'drive',
   placeOf?: Int32Array,
 ): PlanGraph {
-  const nodeIndex = new Map<number, number>()
-  const node = (id: number) => {
-    let n = nodeIndex.get(id)
-    if (n === undefined) nodeIndex.set(id, (n = nodeIndex.size))
-    return n
-  }
+  // nodes numbered in ascending id, as the network core numbers them
+  const ids = [...new Set(segments.flatMap((s) => [s.fromNodeId, s.toNodeId]))].sort(
+    (a, b) => a - b,
+  )
+  const nodeIndex = new Map(ids.map((id, i) => [id, i]))
+  const node = (id: number) => nodeIndex.get(id)!
   const segmentFrom = Int32Array.from(segments, (s) => node(s.fromNodeId))
   const segmentTo = Int32Array.from(segments, (s) => node(s.toNodeId))
   const nodes = nodeIndex.size
