@@ -1,7 +1,8 @@
 /**
  * Ingest bench: rows/s of parse + validate (+ snap on Atlanta's real network index) and peak RSS.
  *
- *   npx tsx bench/ingest.bench.ts [--sizes 250000,1000000,2000000] [--vancouver <dir>]
+ *   npx tsx bench/ingest.bench.ts [--parts atlanta,vancouver,ids] [--sizes 250000,1000000,2000000]
+ *     [--vancouver <dir>]
  *
  * 1. Atlanta: the five COBRA files, snapped with the network core's SnapIndex over the demo PBF,
  *    once against the network bbox (rows outside are rejected before snapping) and once without
@@ -42,6 +43,7 @@ const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '250000,1000000,2000000' },
     vancouver: { type: 'string', default: '/work/shared/data/vancouver-crime' },
+    parts: { type: 'string', default: 'atlanta,vancouver,ids' },
     child: { type: 'string' },
   },
 })
@@ -52,9 +54,11 @@ async function main(): Promise<void> {
     `- machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
   )
   console.log(`- node ${process.version}, commit ${gitCommit()}\n`)
-  await benchAtlanta()
-  await benchVancouver(values.sizes.split(',').map(Number), values.vancouver)
-  await benchAtlantaShaped(1_000_000)
+  const parts = new Set(values.parts.split(','))
+  if (parts.has('atlanta')) await benchAtlanta()
+  if (parts.has('vancouver'))
+    await benchVancouver(values.sizes.split(',').map(Number), values.vancouver)
+  if (parts.has('ids')) await benchAtlantaShaped(1_000_000)
 }
 
 async function benchAtlanta(): Promise<void> {

@@ -109,7 +109,8 @@ export async function writeVancouverCsv(dir: string, target: string, rows: numbe
 
 /**
  * Writes an APD new-RMS CSV of `rows` data rows: COBRA-2022's rows repeated, the k-th repeat's
- * offense_id suffixed with k (3 digits) so every row stays distinct for the duplicate check.
+ * offense_id suffixed with k (2 digits, so ids stay 11 digits like real ones plus two) so every row
+ * stays distinct for the duplicate check. At most 100 repeats (1.79M rows).
  */
 export async function writeAtlantaCsv(
   cobra2022Gz: string,
@@ -123,7 +124,8 @@ export async function writeAtlantaCsv(
   out.write(stringify([header]))
   for (let written = 0, repeat = 0; written < rows; repeat++) {
     const take = body.slice(0, Math.min(body.length, rows - written))
-    const suffix = String(repeat).padStart(3, '0')
+    if (repeat > 99) throw new Error(`at most ${100 * body.length} rows - ask for fewer`)
+    const suffix = String(repeat).padStart(2, '0')
     if (!out.write(stringify(take.map(([id, ...rest]) => [`${id}${suffix}`, ...rest])))) {
       await once(out, 'drain')
     }

@@ -1,6 +1,7 @@
 import { createByteStats, readBytes, type ByteStats } from './bytes.js'
 import { makeReject } from './cells.js'
 import { readCsvRecords, type CsvItem, type CsvStats } from './csv-records.js'
+import { DuplicateFilter } from './duplicates.js'
 import { IngestFileError } from './errors.js'
 import { assertColumnsPresent, indexHeader } from './header.js'
 import { GENERIC, detectProfile, findProfile, listProfiles } from './profiles/index.js'
@@ -73,7 +74,7 @@ async function* runBatches(
   const text = createTextStats()
   const csv: CsvStats = { delimiter: null }
   const counter = new SummaryCounter()
-  const seen = new Set<string>()
+  const seen = new DuplicateFilter()
   let setup: FileSetup | undefined
   let fileError: FileError | null = null
   let finished = false
@@ -129,7 +130,7 @@ function takeRow(
   item: CsvItem,
   setup: FileSetup,
   counter: SummaryCounter,
-  seen: Set<string>,
+  seen: DuplicateFilter,
   incidents: Incident[],
   rejects: Reject[],
 ): void {
@@ -161,12 +162,9 @@ function headerFields(item: CsvItem): string[] {
   return item.fields
 }
 
-function isDuplicate(seen: Set<string>, incident: Incident): boolean {
+function isDuplicate(seen: DuplicateFilter, incident: Incident): boolean {
   if (incident.sourceId === null) return false
-  const key = `${incident.sourceId}\u0000${incident.offenceCode ?? incident.localCategory}`
-  if (seen.has(key)) return true
-  seen.add(key)
-  return false
+  return seen.seenBefore(incident.sourceId, incident.offenceCode ?? incident.localCategory)
 }
 
 function setUpFile(header: string[], settings: Settings): FileSetup {
