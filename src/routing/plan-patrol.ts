@@ -14,7 +14,7 @@ export const ITERATIONS_PER_UNIT = 100_000
 /** Iterations between two looks at the clock and the AbortSignal. */
 const SLICE = 2_000
 /** Part of the budget kept for paths and totals once the search ends, ms. */
-const OUTPUT_RESERVE_MS = 40
+const OUTPUT_RESERVE_MS = 80
 /** Search time before its speed is trusted to fit the iterations to the budget (JIT warm-up), ms. */
 const WARM_UP_MS = 60
 
