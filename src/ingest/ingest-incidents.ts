@@ -118,7 +118,7 @@ async function* runBatches(
     fileError =
       err instanceof IngestFileError
         ? err.toFileError()
-        : { code: 'input-error', message: (err as Error).message, line: null }
+        : { code: 'internal-error', message: String((err as Error)?.message ?? err), line: null }
     throw err
   } finally {
     done(buildSummary(counter, settings, setup, fileError, finished, bytes, text, csv))

@@ -196,6 +196,8 @@ export type FileErrorCode =
   | 'corrupt-gzip'
   | 'unsupported-format'
   | 'input-error'
+  /** Not the file's fault: a bug in the ingest code; the thrown error has the details. */
+  | 'internal-error'
 
 /** Why a whole file was refused; `line` when the problem has one. */
 export interface FileError {
@@ -226,7 +228,8 @@ export interface IngestSummary {
   readonly bom: boolean
   readonly delimiter: string | null
   readonly compressed: boolean
-  /** sha256 (hex) of the bytes as received, before decompression. */
+  /** sha256 (hex) of the bytes as received, before decompression; '' when the input was not read
+   * to its end (failed or stopped runs). */
   readonly contentSha256: string
   readonly bytesRead: number
   readonly textBytes: number

@@ -79,6 +79,25 @@ describe('ingestIncidents streaming', () => {
     expect(outcome.incidents[0].neighbourhood).toBe('Café €uro ✓')
   })
 
+  it('counts replacement characters when a Windows-1252 byte first appears after the 64 KiB sample', async () => {
+    const rows = Array.from({ length: 800 }, (_, i) => line(i)).join('')
+    const late = Buffer.concat([
+      Buffer.from(`${HEADER}\n${rows}`),
+      Buffer.from(line(900).replace('Downtown', 'Caf\u00e9'), 'latin1'),
+    ])
+    const chunks = Array.from({ length: Math.ceil(late.length / 16_384) }, (_, i) =>
+      late.subarray(i * 16_384, (i + 1) * 16_384),
+    )
+    expect(late.length).toBeGreaterThan(80_000)
+    const outcome = await ingestAll(Readable.from(chunks))
+    expect(outcome.summary).toMatchObject({
+      encoding: 'utf-8',
+      decodeReplacements: 1,
+      accepted: 801,
+    })
+    expect(outcome.incidents.at(-1)?.neighbourhood).toBe('Caf\uFFFD')
+  })
+
   it('reads gzip and plain input alike and hashes the bytes as received', async () => {
     const gz = readFileSync(join(ATLANTA_DIR, 'COBRA-2020.csv.gz'))
     const outcome = await ingestAll(Readable.from([gz]))
