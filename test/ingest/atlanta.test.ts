@@ -208,4 +208,13 @@ describe('Atlanta COBRA files (real)', () => {
     expect(categories('COBRA-2020-Old')).toEqual(['ROBBERY'])
     expect(categories('COBRA-2020')).toEqual(['AUTO THEFT'])
   })
+
+  it('sees the two exports share only the report day 2020-09-30', () => {
+    const reported = (name: string) => runs.get(name)!.incidents.map((i) => i.reportedAtMs!)
+    const endOfSep30 = Date.parse('2020-10-01T00:00:00-04:00')
+    expect(Math.max(...reported('COBRA-2020-Old'))).toBe(endOfSep30)
+    expect(Math.min(...reported('COBRA-2020'))).toBe(endOfSep30)
+    const onSep30 = (name: string) => reported(name).filter((ms) => ms === endOfSep30).length
+    expect([onSep30('COBRA-2020-Old'), onSep30('COBRA-2020')]).toEqual([7, 49])
+  })
 })
