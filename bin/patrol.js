@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
 // The `patrol` command: runs the TypeScript sources through tsx (no build step).
 import { register } from 'tsx/esm/api'
 
