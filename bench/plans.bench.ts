@@ -15,7 +15,8 @@ import {
   type PlanRequest,
   type SegmentPosition,
 } from '../src/routing/index.js'
-import { atlantaMidnight, hourlyPrizes, loadPlanCity } from './lib/plan-atlanta.js'
+import { haversineM } from '../src/network/index.js'
+import { atlantaMidnight, hourlyPrizes, loadPlanCity, type PlanCity } from './lib/plan-atlanta.js'
 import { crimesBetween, crimesOnDwells, incidentsByPlace } from './lib/plan-backtest.js'
 import { loadMilanDrive, milanDepots, milanPrizes, MILAN_HOT_PLACES } from './lib/plan-milan.js'
 import { mean, quantile, table, writeSection } from './lib/plan-results.js'
@@ -27,6 +28,8 @@ const BUDGET_MS = 1000
 const ZONE_5: [number, number] = [-84.3935, 33.7633]
 const EAST_EDGE: [number, number] = [-84.3492, 33.7554]
 const FIVE_POINTS: [number, number] = [-84.3915, 33.7537]
+/** The foot beat: places farther than this from its point are suppressed (outside the beat). */
+const BEAT_RADIUS_M = 800
 const now = () => performance.now()
 
 interface Outcome {
@@ -55,7 +58,9 @@ const allDays = pickDays(BACKTEST_DAYS)
 const mainDays = new Set(allDays.slice(0, DAYS).map((d) => d.label))
 allDays.sort((x, y) => x.midnight - y.midnight)
 
+const outsideBeat = placesBeyond(city, FIVE_POINTS, BEAT_RADIUS_M)
 const main: Array<{ day: string } & Outcome> = []
+const exploration: Array<{ ratio: number; share: number }> = []
 const eight: Outcome[] = []
 const edge: Outcome[] = []
 const foot: Outcome[] = []
@@ -89,7 +94,22 @@ for (const day of allDays) {
   eight.push(await compare(request(cars(8, zone5), 15), 1))
   edge.push(await compare(request(cars(4, eastEdge)), 1))
   const walkers = [1, 2].map((i) => ({ id: `foot${i}`, mode: 'foot' as const, start: fivePoints }))
-  foot.push(await compare({ ...request(walkers), shiftHours: 4, prizes: prizes.slice(0, 4) }, 1))
+  const beat = {
+    ...request(walkers),
+    shiftHours: 4,
+    prizes: prizes.slice(0, 4),
+    suppress: outsideBeat,
+  }
+  foot.push(await compare(beat, 1))
+  const exploring = await planPatrol(
+    { ...request(cars(4, zone5)), explorationShare: 0.1 },
+    { now, budgetMs: BUDGET_MS },
+  )
+  const stops = exploring.units.flatMap((u) => u.stops)
+  exploration.push({
+    ratio: exploring.totals.ratio,
+    share: stops.filter((st) => st.kind === 'exploration').length / stops.length,
+  })
   const last = main[main.length - 1]
   console.log(
     `${day.label}: ratio ${last.ours.totals.ratio.toFixed(3)} A ${last.a.totals.ratio.toFixed(3)} B ${last.b.totals.ratio.toFixed(3)} blind ${last.blind.totals.ratio.toFixed(3)} ms ${last.ms.map((m) => m.toFixed(0)).join('/')}`,
@@ -211,7 +231,7 @@ function report() {
     atlanta.row,
     summary(`8 cars × 15 min, Zone 5`, eight).row,
     summary(`4 cars × 12 min, east edge (8.7 min from Zone 5)`, edge).row,
-    summary(`2 on foot × 12 min, 4 h, Five Points`, foot).row,
+    summary(`2 on foot × 12 min, 15-19 h, ${BEAT_RADIUS_M} m beat round Five Points`, foot).row,
   ]
   say(table(head, rows))
   say()
@@ -220,7 +240,10 @@ function report() {
     `Seeds: the ${SEEDS} seeds of a day give different plans whose value/bound differs by ${mean(spread).toFixed(3)} on average (max ${Math.max(...spread).toFixed(3)}).`,
   )
   say(
-    `Foot beat: ${mean(foot.map((f) => f.ours.totals.km)).toFixed(1)} km walked on average by the two officers together.`,
+    `Foot beat: ${city.data.segments.length - outsideBeat.length} places within ${BEAT_RADIUS_M} m of Five Points (the rest suppressed); ${mean(foot.map((f) => f.ours.totals.km)).toFixed(1)} km walked on average by the two officers together.`,
+  )
+  say(
+    `Exploration at the default 10 %: value/bound ${mean(exploration.map((e) => e.ratio)).toFixed(3)} (${main.length} days, seed 1); exploration stops are ${(100 * mean(exploration.map((e) => e.share))).toFixed(1)} % of all stops.`,
   )
   say()
   const perOfficerHour = (x: number) => (x / backtest.officerHours).toFixed(4)
@@ -269,6 +292,13 @@ function report() {
   console.log(
     `ratio ${atlanta.ratio.toFixed(3)} vsA ${atlanta.vsA.toFixed(3)} vsB ${atlanta.vsB.toFixed(3)} vsBlind ${atlanta.vsBlind.toFixed(2)} p95ms ${atlanta.p95.toFixed(0)}`,
   )
+}
+
+/** Places (risk segments) whose representative point lies farther than `radiusM` from `point`. */
+function placesBeyond(city: PlanCity, point: [number, number], radiusM: number): number[] {
+  return city.data.segments
+    .filter((s) => s.point && haversineM(point[0], point[1], s.point[0], s.point[1]) > radiusM)
+    .map((s) => s.index)
 }
 
 /** `n` distinct seeded days of the 2022 test window (Jan 1 – Oct 23). */

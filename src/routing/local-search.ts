@@ -1,6 +1,7 @@
 import { EXPLORATION } from './candidates.js'
 import type { PlanState } from './plan-state.js'
 import { randomInt, type Random } from './random.js'
+import { MOVE_TABLE, DEFAULT_MOVE_WEIGHTS, type Move } from './search-moves.js'
 import { NEAREST, travelS } from './travel-table.js'
 
 /** Draws pickEdge makes to find a place not yet covered in the hour. */
@@ -15,20 +16,18 @@ export interface AnnealingOptions {
   readonly moveWeights?: Readonly<Record<string, number>>
 }
 
-type Move = (search: LocalSearch) => number
-
 /**
- * Simulated annealing over the routes in a PlanState. Each iteration proposes one move (replace a
- * stop, insert one (dropping the last stops if the route is full), flip a stop's direction, reverse a run of stops, shift a stop within its
- * route, replace every visit of a place, swap stops between routes, drop a wait), proposes it to the state
- * (which rejects anything that breaks a rule) and keeps it if the value rises, or with probability
- * e^(Δ/T) if it falls; T cools geometrically over the iterations. The best routes seen are kept.
- * Run it in slices (`run`) so a caller can check a deadline or an AbortSignal in between, and
- * `fitTo` a deadline (the cooling then completes sooner).
+ * Simulated annealing over the routes in a PlanState. Each iteration draws one move (search-moves.ts:
+ * replace a stop, insert one, flip a stop's direction, reverse a run of stops, shift a stop within
+ * its route, replace every visit of a place, swap stops between routes, drop a wait), proposes it
+ * to the state (which rejects anything that breaks a rule) and keeps it if the value rises, or
+ * with probability e^(Δ/T) if it falls; T cools geometrically over the iterations. The best
+ * routes seen are kept. Run it in slices (`run`) so a caller can look at a deadline or an
+ * AbortSignal in between, and `fitTo` a deadline (the cooling then completes sooner).
  *
  * Tried and dropped on Atlanta (6 days × 2 seeds, equal CPU time): regrowing a route's tail with a
- * noisy greedy, and removing a stop with or without a greedy append (each lowered the mean value),
- * and exchanging two routes' tails at the same clock time.
+ * noisy greedy, removing a stop with or without a greedy append (each lowered the mean value), and
+ * exchanging two routes' tails at the same clock time.
  */
 export class LocalSearch {
   readonly state: PlanState
@@ -43,9 +42,9 @@ export class LocalSearch {
   private readonly bestLength: Int32Array
   private bestValue: number
   private readonly saved: Int32Array[]
+  /** Scratch routes for the moves. */
   readonly buffer: Int32Array
   readonly buffer2: Int32Array
-
   private readonly startTemperature: number
   private readonly endTemperature: number
   private readonly moves: Move[]
@@ -187,197 +186,3 @@ export class LocalSearch {
     this.bestValue = state.value
   }
 }
-
-/** Proposes route u = buffer[0…m) from `from`; commits it if accepted. NaN: not applied. */
-function attempt(search: LocalSearch, u: number, m: number, from: number): number {
-  const { state } = search
-  const delta = state.propose(u, search.buffer, m, from)
-  if (Number.isNaN(delta)) return NaN
-  if (search.accepts(delta)) {
-    state.commit()
-    return delta
-  }
-  state.revert()
-  return NaN
-}
-
-function copyRoute(search: LocalSearch, u: number): number {
-  const n = search.state.length[u]
-  search.buffer.set(search.state.stops[u].subarray(0, n))
-  return n
-}
-
-const replace: Move = (search) => {
-  const { state, random } = search
-  const u = randomInt(random, state.length.length)
-  const n = copyRoute(search, u)
-  if (n === 0) return NaN
-  const i = randomInt(random, n)
-  const e = search.pickEdge(
-    u,
-    i,
-    i > 0 ? search.buffer[i - 1] : -1,
-    i + 1 < n ? search.buffer[i + 1] : -1,
-  )
-  if (e < 0 || e === search.buffer[i]) return NaN
-  search.buffer[i] = e
-  return attempt(search, u, n, i)
-}
-
-const insert: Move = (search) => {
-  const { state, random } = search
-  const u = randomInt(random, state.length.length)
-  let n = copyRoute(search, u)
-  const i = randomInt(random, n + 1)
-  const e = search.pickEdge(u, i, i > 0 ? search.buffer[i - 1] : -1, i < n ? search.buffer[i] : -1)
-  if (e < 0 || n + 1 >= search.buffer.length) return NaN
-  search.buffer.copyWithin(i + 1, i, n)
-  search.buffer[i] = e
-  n++
-  // a full route makes room by dropping its last stops
-  for (let drops = 0; drops < 3 && n > i; drops++) {
-    const delta = attempt(search, u, n, i)
-    if (!Number.isNaN(delta) || state.lastFailure !== 'time') return delta
-    n--
-  }
-  return NaN
-}
-
-const flip: Move = (search) => {
-  const { state, random } = search
-  const u = randomInt(random, state.length.length)
-  const n = copyRoute(search, u)
-  if (n === 0) return NaN
-  const i = randomInt(random, n)
-  const twin = state.problem.tables[state.problem.units[u].group].twin[search.buffer[i]]
-  if (twin < 0) return NaN
-  search.buffer[i] = twin
-  return attempt(search, u, n, i)
-}
-
-const reverse: Move = (search) => {
-  const { state, random } = search
-  const u = randomInt(random, state.length.length)
-  const n = copyRoute(search, u)
-  if (n < 2) return NaN
-  const i = randomInt(random, n - 1)
-  const j = Math.min(n - 1, i + 1 + randomInt(random, 8))
-  const twin = state.problem.tables[state.problem.units[u].group].twin
-  const b = search.buffer
-  for (let x = i, y = j; x <= y; x++, y--) {
-    const bx = b[x]
-    const by = b[y]
-    b[x] = twin[by] >= 0 ? twin[by] : by
-    b[y] = twin[bx] >= 0 ? twin[bx] : bx
-  }
-  return attempt(search, u, n, i)
-}
-
-const shift: Move = (search) => {
-  const { state, random } = search
-  const u = randomInt(random, state.length.length)
-  const n = copyRoute(search, u)
-  if (n < 2) return NaN
-  const i = randomInt(random, n)
-  const j = randomInt(random, n)
-  if (i === j) return NaN
-  const b = search.buffer
-  const e = b[i]
-  if (i < j) b.copyWithin(i, i + 1, j + 1)
-  else b.copyWithin(j + 1, j, i)
-  b[j] = e
-  return attempt(search, u, n, Math.min(i, j))
-}
-
-const replaceAll: Move = (search) => {
-  const { state, random } = search
-  const u = randomInt(random, state.length.length)
-  const n = copyRoute(search, u)
-  if (n === 0) return NaN
-  const i = randomInt(random, n)
-  const b = search.buffer
-  const table = state.problem.tables[state.problem.units[u].group]
-  const old = table.cp[b[i]]
-  const e = search.pickEdge(u, i, i > 0 ? b[i - 1] : -1, i + 1 < n ? b[i + 1] : -1)
-  if (e < 0 || table.cp[e] === old) return NaN
-  let from = n
-  // a route that orbits a cluster visits a place once an hour: swap every visit at once
-  for (let j = 0; j < n; j++) {
-    if (table.cp[b[j]] !== old) continue
-    b[j] = search.betterDirection(u, e, j > 0 ? b[j - 1] : -1, j + 1 < n ? b[j + 1] : -1)
-    from = Math.min(from, j)
-  }
-  return attempt(search, u, n, from)
-}
-
-const swapBetween: Move = (search) => {
-  const { state, random } = search
-  const units = state.length.length
-  const u = randomInt(random, units)
-  const v = randomInt(random, units)
-  const groupOf = (x: number) => state.problem.units[x].group
-  if (u === v || groupOf(u) !== groupOf(v) || state.length[u] === 0 || state.length[v] === 0) {
-    return NaN
-  }
-  const i = randomInt(random, state.length[u])
-  const j = randomInt(random, state.length[v])
-  const eu = state.stops[u][i]
-  const ev = state.stops[v][j]
-  const lengthU = search.save(u)
-  let delta = setStop(search, u, i, ev)
-  if (Number.isNaN(delta)) return NaN
-  const lengthV = search.save(v)
-  const second = setStop(search, v, j, eu)
-  if (!Number.isNaN(second)) {
-    delta += second
-    if (search.accepts(delta)) return delta
-    search.undo(v, lengthV, j)
-  }
-  search.undo(u, lengthU, i)
-  return NaN
-}
-
-/** Puts edge e (or its twin, whichever fits better) at position i of route u, for good. */
-function setStop(search: LocalSearch, u: number, i: number, e: number): number {
-  const n = copyRoute(search, u)
-  const b = search.buffer
-  b[i] = search.betterDirection(u, e, i > 0 ? b[i - 1] : -1, i + 1 < n ? b[i + 1] : -1)
-  return search.state.setRoute(u, b, n, i)
-}
-
-const dropHold: Move = (search) => {
-  const { state, random } = search
-  const u = randomInt(random, state.length.length)
-  const n = copyRoute(search, u)
-  if (n === 0) return NaN
-  const i = randomInt(random, n)
-  const hold = state.hold[u][i]
-  if (hold === 0) return NaN
-  state.hold[u][i] = 0
-  const delta = attempt(search, u, n, i)
-  if (Number.isNaN(delta)) state.hold[u][i] = hold
-  return delta
-}
-
-const MOVE_TABLE: Readonly<Record<string, Move>> = {
-  replace,
-  insert,
-  flip,
-  reverse,
-  shift,
-  replaceAll,
-  swapBetween,
-  dropHold,
-}
-
-/** Default move weights (whole numbers: each weight is that many tickets in the draw). */
-export const DEFAULT_MOVE_WEIGHTS: Readonly<Record<string, number>> = Object.freeze({
-  replace: 3,
-  insert: 2,
-  flip: 1,
-  reverse: 1,
-  shift: 1,
-  replaceAll: 1,
-  swapBetween: 1,
-  dropHold: 1,
-})
