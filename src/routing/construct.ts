@@ -1,15 +1,11 @@
 import { EXPLORATION, INCLUDE } from './candidates.js'
 import type { PlanState } from './plan-state.js'
-import type { Random } from './random.js'
-import { NEAREST, travelS } from './travel-table.js'
+import { travelS } from './travel-table.js'
 
 /** How the greedy builds routes. */
 export interface GreedyOptions {
   /** Interleave exploration stops to keep the request's share; default true. */
   readonly explore?: boolean
-  /** Multiplies each ratio by 1 + noise·(u − ½) with u from `random`; default 0 (deterministic). */
-  readonly noise?: number
-  readonly random?: Random
 }
 
 /**
@@ -18,10 +14,11 @@ export interface GreedyOptions {
  * it can still get back to its end by the shift end. Include places not yet visited get a bonus
  * that makes them come first; an exploration stop is taken instead whenever the exploration count
  * falls half a stop below its share; when nothing within reach pays now but a later hour does, the
- * unit waits for the next hour (a hold on that route position). Appends to the routes in `state` (normally empty).
+ * unit waits for the next hour (a hold on that route position). Deterministic. Appends to the
+ * routes in `state` (normally empty).
  */
 export function constructGreedy(state: PlanState, options: GreedyOptions = {}): void {
-  const { explore = true, noise = 0, random } = options
+  const { explore = true } = options
   const { problem } = state
   const units = problem.units.length
   const done = new Uint8Array(units)
@@ -37,12 +34,12 @@ export function constructGreedy(state: PlanState, options: GreedyOptions = {}): 
     const wantExploration =
       explore && state.explorationStops + 0.5 < problem.explorationShare * (state.totalStops + 1)
     let e = wantExploration ? nearestExploration(state, u) : -1
-    if (e < 0) e = bestRatio(state, u, includeBonus, noise, random)
+    if (e < 0) e = bestRatio(state, u, includeBonus)
     if (e < 0 && prizeLeftLater(state, u)) {
       // nothing within reach pays now: wait for the next hour
       const { widthS } = problem.buckets
       state.hold[u][state.length[u]] = (Math.floor(freeAt(state, u) / widthS) + 1) * widthS
-      e = bestRatio(state, u, includeBonus, noise, random)
+      e = bestRatio(state, u, includeBonus)
     }
     if (e < 0 || !appendStop(state, u, e, buffer)) {
       state.hold[u][state.length[u]] = 0
@@ -59,24 +56,6 @@ function prizeLeftLater(state: PlanState, u: number): boolean {
     if (cell % count > k && state.problem.prize[cell] > 0 && state.cover[cell] < 1) return true
   }
   return false
-}
-
-/**
- * Extends unit `u`'s route by ratio-greedy risk stops until nothing more fits, looking only at the
- * edges nearest its last stop and the hour's best candidates; returns the change in plan value.
- */
-export function extendGreedy(
-  state: PlanState,
-  u: number,
-  buffer: Int32Array,
-  noise = 0,
-  random?: Random,
-): number {
-  const before = state.value
-  for (;;) {
-    const e = bestRatio(state, u, 0, noise, random, true)
-    if (e < 0 || !appendStop(state, u, e, buffer)) return state.value - before
-  }
 }
 
 /** Appends edge `e` to unit `u`'s route; false when a rule forbids it. */
@@ -108,72 +87,27 @@ function fits(state: PlanState, u: number, e: number, a: number, b: number): boo
   return b + unit.legs.endS[e] <= state.problem.buckets.shiftS && state.canDwell(cp, a, b)
 }
 
-/** Risk candidates per bucket a limited greedy step looks at, besides the nearest edges. */
-const LIMITED_TOP = 24
-
-function bestRatio(
-  state: PlanState,
-  u: number,
-  includeBonus: number,
-  noise: number,
-  random: Random | undefined,
-  limited = false,
-): number {
+function bestRatio(state: PlanState, u: number, includeBonus: number): number {
   const { problem } = state
   const table = problem.tables[problem.units[u].group]
   const kind = problem.candidates.kind
   const now = freeAt(state, u)
-  const edges = limited ? nearbyEdges(state, u) : undefined
-  const count = edges ? edges.length : table.count
-  const slack = noise > 0 && random ? 1 + noise / 2 : 1
   let best = -1
   let bestRatio = 0
-  for (let x = 0; x < count; x++) {
-    const e = edges ? edges[x] : x
+  for (let e = 0; e < table.count; e++) {
     const cp = table.cp[e]
     if (kind[cp] === EXPLORATION) continue
     const a = arrivalAt(state, u, e)
     const b = a + state.dwellOf(u, e)
     let gain = state.gainOf(cp, a, b)
     if (kind[cp] === INCLUDE && state.dwellsOn(cp) === 0) gain += includeBonus
-    let ratio = gain / (b - now)
+    const ratio = gain / (b - now)
     // the rule checks cost more than the ratio: skip what cannot win anyway
-    if (ratio * slack <= bestRatio || !fits(state, u, e, a, b)) continue
-    if (slack > 1) ratio *= 1 + noise * (random!() - 0.5)
-    if (ratio > bestRatio) {
-      bestRatio = ratio
-      best = e
-    }
+    if (ratio <= bestRatio || !fits(state, u, e, a, b)) continue
+    bestRatio = ratio
+    best = e
   }
   return best
-}
-
-// reused between calls: a limited greedy step runs thousands of times a second
-const nearby: number[] = []
-
-/** The edges nearest unit u's last stop and the best risk candidates of the hour it is in. */
-function nearbyEdges(state: PlanState, u: number): number[] {
-  const { problem } = state
-  const unit = problem.units[u]
-  const table = problem.tables[unit.group]
-  const n = state.length[u]
-  nearby.length = 0
-  if (n === 0) {
-    for (let i = 0; i < Math.min(NEAREST, unit.legs.nearest.length); i++)
-      nearby.push(unit.legs.nearest[i])
-  } else {
-    const base = state.stops[u][n - 1] * NEAREST
-    for (let i = 0; i < NEAREST && table.nearest[base + i] >= 0; i++)
-      nearby.push(table.nearest[base + i])
-  }
-  const t = freeAt(state, u)
-  const k = Math.min(problem.buckets.count - 1, Math.floor(t / problem.buckets.widthS))
-  const top = problem.candidates.topByBucket[k]
-  for (let i = 0; i < Math.min(LIMITED_TOP, top.length); i++) {
-    const edges = table.edgesOfCp[top[i]]
-    for (let j = 0; j < edges.length; j++) nearby.push(edges[j])
-  }
-  return nearby
 }
 
 function nearestExploration(state: PlanState, u: number): number {
