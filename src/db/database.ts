@@ -215,6 +215,26 @@ export interface RiskSnapshotTable {
   expected: Uint8Array
 }
 
+export interface PatrolStationTable {
+  network_name: string
+  code: string
+  label: string
+  lon: number
+  lat: number
+}
+
+export interface PatrolPlanTable {
+  id: string
+  network_id: number
+  shift_start: Date
+  shift_end: Date
+  created_at: Date
+  api_key_id: string | null
+  request: Json<object>
+  document: Json<object>
+  schedule_key: string | null
+}
+
 /** Every table, as Kysely sees it. Column names are the SQL ones (snake_case). */
 export interface Database {
   api_key: ApiKeyTable
@@ -229,4 +249,6 @@ export interface Database {
   incident_snap: IncidentSnapTable
   risk_config: RiskConfigTable
   risk_snapshot: RiskSnapshotTable
+  patrol_station: PatrolStationTable
+  patrol_plan: PatrolPlanTable
 }

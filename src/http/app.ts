@@ -20,6 +20,7 @@ import { meRoutes } from './routes/me.js'
 import { networkRouteRoutes } from './routes/network-route.js'
 import { networkRoutes } from './routes/networks.js'
 import { open311Routes } from './routes/open311.js'
+import { planRoutes } from './routes/plans.js'
 import { reportReviewRoutes } from './routes/report-review.js'
 import { riskRoutes } from './routes/risk.js'
 import { ProblemSchema } from './schemas.js'
@@ -132,6 +133,7 @@ export async function buildApp(
   await app.register(networkRouteRoutes, deps)
   await app.register(incidentRoutes, deps)
   await app.register(riskRoutes, deps)
+  await app.register(planRoutes, deps)
   await app.register(open311Routes, deps)
   await app.register(reportReviewRoutes, deps)
   return app

@@ -7,3 +7,4 @@
 export * from './abuse.js'
 export * from './attributes.js'
 export * from './service-types.js'
+export * from './address.js'

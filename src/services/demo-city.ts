@@ -1,7 +1,8 @@
-import { createReadStream, existsSync } from 'node:fs'
+import { createReadStream, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DbHandle } from '../db/connect.js'
 import { findNetwork } from '../db/networks.js'
+import { saveStation } from '../db/plans.js'
 import type { Logger } from '../log.js'
 import { uploadIncidents } from './incident-upload.js'
 import type { NetworkCache } from './network-cache.js'
@@ -10,6 +11,7 @@ import { importNetworkFile } from './network-import.js'
 
 export const DEMO_NETWORK = 'atlanta'
 const DEMO_PBF = 'atlanta/central-atlanta-filtered.osm.pbf'
+const DEMO_STATIONS = 'atlanta/stations.json'
 const DEMO_INCIDENTS = ['2019', '2020-Old', '2020', '2021', '2022'].map(
   (y) => `atlanta/COBRA-${y}.csv.gz`,
 )
@@ -39,6 +41,11 @@ export async function loadDemoCity(
     timezone: 'America/New_York',
   })
   log.info({ network: network.name, version: network.version, ...timings }, 'demo network imported')
+  const stations = join(dataDir, DEMO_STATIONS)
+  if (existsSync(stations)) {
+    for (const station of JSON.parse(readFileSync(stations, 'utf8')).stations)
+      await saveStation(handle.db, DEMO_NETWORK, station)
+  }
   const files = DEMO_INCIDENTS.map((f) => join(dataDir, f)).filter((f) => existsSync(f))
   const { upload, snapshots, snapshotError } = await uploadIncidents(
     handle,

@@ -155,6 +155,9 @@ describe.each(DIALECTS)('%s: Open311 resident reports', (dialect) => {
         (await post({ service_code: 'graffiti', ...ZONE5, jurisdiction_id: 'gotham' })).json().code,
       ).toBe('unknown-jurisdiction')
       expect((await post({ service_code: 'graffiti' })).json().code).toBe('location-required')
+      expect(
+        (await post({ service_code: 'graffiti', address_string: 'Nowhere Rd & Elm St' })).json(),
+      ).toMatchObject({ status: 422, code: 'address-not-found' })
       expect(await countReports()).toBe(before)
     })
 

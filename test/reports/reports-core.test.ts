@@ -5,6 +5,8 @@ import {
   checkCaps,
   DEFAULT_CAPS,
   findDuplicateTarget,
+  normaliseStreet,
+  parseAddress,
   parseServiceTypes,
   validateAttributes,
 } from '../../src/reports/index.js'
@@ -162,5 +164,28 @@ describe('areaCell', () => {
     const lat = 33.76 + 0.001
     expect(areaCell(lat, -84.39)).toBe(areaCell(lat + 0.0009, -84.39))
     expect(areaCell(lat, -84.39)).not.toBe(areaCell(lat + 0.009, -84.39))
+  })
+})
+
+describe('parseAddress', () => {
+  it('reads intersections and streets, spelling out abbreviations and dropping house numbers', () => {
+    expect(parseAddress('Peachtree St NE & Ellis St.')).toEqual({
+      kind: 'intersection',
+      streets: ['peachtree street northeast', 'ellis street'],
+    })
+    expect(parseAddress('Marietta St NW at Spring St NW')).toEqual({
+      kind: 'intersection',
+      streets: ['marietta street northwest', 'spring street northwest'],
+    })
+    expect(parseAddress('12 Ponce de Leon Ave NE')).toEqual({
+      kind: 'street',
+      street: 'ponce de leon avenue northeast',
+    })
+    expect(normaliseStreet('MLK Jr Dr SW')).toBe('martin luther king junior drive southwest')
+  })
+
+  it('reads nothing from a number alone or three streets', () => {
+    expect(parseAddress('12')).toBeUndefined()
+    expect(parseAddress('A St & B St & C St')).toBeUndefined()
   })
 })

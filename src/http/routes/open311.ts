@@ -7,7 +7,8 @@ import {
   findServiceType,
   type ReportView,
 } from '../../db/reports.js'
-import { ReportRefused, submitReport, type Placement } from '../../services/report-intake.js'
+import { ReportRefused, submitReport } from '../../services/report-intake.js'
+import { reportPlacement } from '../../services/report-placement.js'
 import type { ServiceType } from '../../reports/index.js'
 import type { AppDeps } from '../app.js'
 import { AppError } from '../errors.js'
@@ -131,12 +132,10 @@ function toService(t: ServiceType): Static<typeof ServiceSchema> {
 const ANY_ROLE = ['analyst', 'supervisor', 'scheduler', 'resident-app'] as const
 
 /** Open311 GeoReport v2 shaped: report types, posting a report, and its status back out. */
-export async function open311Routes(
-  fastify: FastifyInstance,
-  deps: AppDeps & { placement?: Placement },
-): Promise<void> {
+export async function open311Routes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
   const { db } = deps
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const placement = reportPlacement(db, deps.networks)
 
   app.get(
     '/v1/services',
@@ -232,7 +231,7 @@ export async function open311Routes(
             },
             apiKeyId: request.apiKey?.id ?? null,
           },
-          { now: new Date(), placement: deps.placement },
+          { now: new Date(), placement },
         )
         reply.code(201)
         return [

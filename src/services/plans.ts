@@ -1,0 +1,374 @@
+import { booleanPointInPolygon } from '@turf/turf'
+import type { Polygon } from 'geojson'
+import type { Kysely } from 'kysely'
+import { uuidv7 } from 'uuidv7'
+import type { Database } from '../db/database.js'
+import { findNetwork, type Mode, type NetworkVersion } from '../db/networks.js'
+import { findStation, insertPlan } from '../db/plans.js'
+import { findSnapshot, type RiskSnapshot } from '../db/risk.js'
+import type { PlanDocument, PlanStop, PlanUnit, Position } from '../exports/index.js'
+import { routeToLineString, type StreetGraph } from '../network/index.js'
+import { bucketIndexAt, bucketLayout, HOUR_OF_WEEK, zoneClock } from '../risk/index.js'
+import {
+  planGraphOf,
+  planPatrol,
+  placesByWay,
+  type DirectedStep,
+  type PatrolPlan,
+  type PlanGraph,
+  type PlanOptions,
+  type TravelMode,
+} from '../routing/index.js'
+import type { LoadedMode, NetworkCache } from './network-cache.js'
+import { noteVisits, welfareReferrals } from './plan-reports.js'
+import type { RiskContext, RiskService } from './risk.js'
+
+/** Farthest a unit's start or end may lie from a street of its mode, metres. */
+export const UNIT_SNAP_RADIUS_M = 1000
+
+export type PlanRefusalCode =
+  | 'network-not-found'
+  | 'no-risk-snapshot'
+  | 'too-far-from-street'
+  | 'unknown-station'
+  | 'unknown-segment'
+  | 'invalid-plan-request'
+
+/** The plan cannot be made; nothing was stored. */
+export class PlanRefused extends Error {
+  constructor(
+    readonly code: PlanRefusalCode,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message)
+    this.name = 'PlanRefused'
+  }
+}
+
+export type UnitPoint =
+  { readonly lon: number; readonly lat: number } | { readonly station: string }
+
+export interface PlanInput {
+  readonly network: string
+  readonly shiftStart: Date
+  readonly shiftHours: number
+  readonly units: readonly {
+    readonly id: string
+    readonly mode: TravelMode
+    readonly start: UnitPoint
+    readonly end?: UnitPoint
+  }[]
+  readonly dwellMinutes?: number
+  readonly minRevisitMinutes?: number
+  readonly explorationShare?: number
+  readonly seed: number
+  readonly include?: {
+    readonly segments?: readonly string[]
+    readonly polygons?: readonly Polygon[]
+  }
+  readonly suppress?: {
+    readonly segments?: readonly string[]
+    readonly polygons?: readonly Polygon[]
+  }
+  /** The risk snapshot's instant; default the latest at or before the shift start. */
+  readonly asOf?: Date
+}
+
+export interface PlanContext {
+  readonly db: Kysely<Database>
+  readonly networks: NetworkCache
+  readonly risk: RiskService
+}
+
+/** The search: a fixed iteration count keeps a seed's plan reproducible; the budget only guards. */
+export interface PlanSearch {
+  readonly iterationsPerUnit?: number
+  readonly budgetMs?: number
+  readonly signal?: AbortSignal
+}
+
+/** Local-search iterations per unit for API plans: deterministic, about a second on Atlanta. */
+export const API_ITERATIONS_PER_UNIT = 40_000
+
+async function resolvePoint(
+  db: Kysely<Database>,
+  network: string,
+  point: UnitPoint,
+  field: string,
+): Promise<readonly [number, number]> {
+  if ('station' in point) {
+    const station = await findStation(db, network, point.station)
+    if (!station)
+      throw new PlanRefused(
+        'unknown-station',
+        `${field}: no station "${point.station}" in ${network}`,
+        { field },
+      )
+    return [station.lon, station.lat]
+  }
+  return [point.lon, point.lat]
+}
+
+function snapUnitPoint(loaded: LoadedMode, [lon, lat]: readonly [number, number], field: string) {
+  const snap = loaded.snapIndex.snap(lon, lat, UNIT_SNAP_RADIUS_M)
+  if (snap) return snap
+  const nearest = loaded.snapIndex.nearest(lon, lat)
+  const distance = nearest ? `${(nearest.distanceM / 1000).toFixed(1)} km` : 'unknown'
+  throw new PlanRefused(
+    'too-far-from-street',
+    `${field} (${lon}, ${lat}) is ${distance} from the nearest ${loaded.mode} street (limit ${UNIT_SNAP_RADIUS_M} m)`,
+    {
+      field,
+      nearestStreetM: nearest ? Math.round(nearest.distanceM) : null,
+    },
+  )
+}
+
+/** The snapshot a plan reads: the one at `asOf`, or the latest at or before the shift start. */
+async function planSnapshot(
+  db: Kysely<Database>,
+  network: NetworkVersion,
+  input: PlanInput,
+): Promise<RiskSnapshot> {
+  const snapshot = await findSnapshot(db, {
+    networkId: network.id,
+    mode: 'drive',
+    scheme: 'how',
+    ...(input.asOf ? { asOf: input.asOf } : { atOrBefore: input.shiftStart }),
+  })
+  if (snapshot) return snapshot
+  const when = input.asOf
+    ? `as of ${input.asOf.toISOString()}`
+    : `at or before ${input.shiftStart.toISOString()}`
+  throw new PlanRefused(
+    'no-risk-snapshot',
+    `network ${network.name} has no risk snapshot ${when}: upload incidents, or POST /v1/risk/snapshots {"network":"${network.name}","asOf":"…"} (patrol risk snapshot)`,
+  )
+}
+
+/** Prizes per shift hour and place: the snapshot's hour-of-week row for each hour the shift starts. */
+function hourlyPrizes(
+  snapshot: RiskSnapshot,
+  risk: RiskContext,
+  shiftStartMs: number,
+  shiftHours: number,
+): Float64Array[] {
+  const layout = bucketLayout(HOUR_OF_WEEK)
+  const clock = zoneClock(snapshot.timezone)
+  const columns = snapshot.segmentSeqs.length
+  const rows: Float64Array[] = []
+  for (let h = 0; h < Math.ceil(shiftHours); h++) {
+    const id = layout.ids[bucketIndexAt(layout, clock, shiftStartMs + h * 3_600_000)]!
+    const b = snapshot.bucketIds.indexOf(id)
+    const row = new Float64Array(risk.data.segments.length)
+    for (let i = 0; i < columns; i++) {
+      const place = risk.riskIndexOf[snapshot.segmentSeqs[i]!]!
+      if (place >= 0) row[place] = snapshot.expected[b * columns + i]!
+    }
+    rows.push(row)
+  }
+  return rows
+}
+
+function placesIn(risk: RiskContext, spec: PlanInput['include'], field: string): number[] {
+  if (!spec) return []
+  const places = new Set<number>()
+  const drive = risk.loaded
+  for (const id of spec.segments ?? []) {
+    const seq = drive.segmentIndex.get(id)
+    const place = seq === undefined ? -1 : risk.riskIndexOf[seq]!
+    if (place < 0)
+      throw new PlanRefused('unknown-segment', `${field}: no patrollable drive segment "${id}"`, {
+        field,
+      })
+    places.add(place)
+  }
+  for (const polygon of spec.polygons ?? []) {
+    risk.data.segments.forEach((s, place) => {
+      if (s.point && booleanPointInPolygon([s.point[0], s.point[1]], polygon)) places.add(place)
+    })
+  }
+  return [...places].sort((a, b) => a - b)
+}
+
+/** Directed steps as [lon, lat] points, through the network core's geometry. */
+function stepsLine(graph: StreetGraph, steps: readonly DirectedStep[]): Position[] {
+  const route = {
+    status: 'found' as const,
+    cost: 0,
+    lengthM: 0,
+    steps: steps.map((s) => {
+      const length = graph.segmentLengthM[s.segment]!
+      const forward = s.direction === 'forward'
+      return {
+        segment: s.segment,
+        forward,
+        fromM: s.fromM ?? (forward ? 0 : length),
+        toM: s.toM ?? (forward ? length : 0),
+      }
+    }),
+  }
+  return steps.length === 0
+    ? []
+    : (routeToLineString(graph, route)?.coordinates ?? []).map(([lon, lat]) => [lon, lat] as const)
+}
+
+/**
+ * Makes a shift plan: snaps the units, reads the risk snapshot's hourly prizes, runs the planner,
+ * and stores the plan document (one row). Welfare reports near the patrols become outreach
+ * referrals; open reports on dwelt segments get a status note.
+ * @throws PlanRefused with a stable code (nothing stored); RangeError for a malformed request.
+ */
+export async function createPlan(
+  ctx: PlanContext,
+  input: PlanInput,
+  search: PlanSearch = {},
+  apiKeyId: string | null = null,
+): Promise<PlanDocument> {
+  const network = await findNetwork(ctx.db, input.network)
+  if (!network) throw new PlanRefused('network-not-found', `no network named "${input.network}"`)
+  const snapshot = await planSnapshot(ctx.db, network, input)
+  const risk = await ctx.risk.context(network, 'drive')
+  const modes = new Set(input.units.map((u) => u.mode))
+  const loaded: Partial<Record<Mode, LoadedMode>> = {}
+  const graphs: Partial<Record<TravelMode, PlanGraph>> = {}
+  for (const mode of modes) {
+    const m = await ctx.networks.mode(network, mode)
+    loaded[mode] = m
+    const placeOf =
+      mode === 'drive'
+        ? risk.riskIndexOf
+        : placesByWay(
+            risk.data.segments.map((s) => risk.loaded.segments[risk.seqOf[s.index]!]!),
+            m.segments,
+          )
+    graphs[mode] = planGraphOf(m.graph, mode, placeOf)
+  }
+  const units = []
+  const points: { start: readonly [number, number]; end: readonly [number, number] }[] = []
+  for (const [i, unit] of input.units.entries()) {
+    const start = await resolvePoint(ctx.db, network.name, unit.start, `units[${i}].start`)
+    const end = unit.end
+      ? await resolvePoint(ctx.db, network.name, unit.end, `units[${i}].end`)
+      : start
+    const a = snapUnitPoint(loaded[unit.mode]!, start, `units[${i}].start`)
+    const b = snapUnitPoint(loaded[unit.mode]!, end, `units[${i}].end`)
+    points.push({ start: a.point, end: b.point })
+    units.push({
+      id: unit.id,
+      mode: unit.mode,
+      start: { segment: a.segment, offsetM: a.offsetM },
+      end: { segment: b.segment, offsetM: b.offsetM },
+    })
+  }
+  const shiftStartMs = input.shiftStart.getTime()
+  const options: PlanOptions = {
+    signal: search.signal,
+    now: () => performance.now(),
+    budgetMs: search.budgetMs ?? 30_000,
+    iterations: (search.iterationsPerUnit ?? API_ITERATIONS_PER_UNIT) * input.units.length,
+  }
+  const plan = await planPatrol(
+    {
+      graphs,
+      shiftStartMs,
+      shiftHours: input.shiftHours,
+      units,
+      prizes: hourlyPrizes(snapshot, risk, shiftStartMs, input.shiftHours),
+      dwellMinutes: input.dwellMinutes,
+      minRevisitMinutes: input.minRevisitMinutes,
+      explorationShare: input.explorationShare,
+      seed: input.seed,
+      include: placesIn(risk, input.include, 'include'),
+      suppress: placesIn(risk, input.suppress, 'suppress'),
+    },
+    options,
+  )
+  const document = toDocument(network, snapshot, input, plan, loaded, points)
+  const withOutreach = {
+    ...document,
+    outreach: await welfareReferrals(ctx.db, network.name, document),
+  }
+  await insertPlan(ctx.db, {
+    document: withOutreach,
+    networkId: network.id,
+    request: planRequestJson(input),
+    apiKeyId,
+  })
+  await noteVisits(ctx.db, network.name, withOutreach)
+  return withOutreach
+}
+
+/** The request as stored beside the plan (dates as ISO text). */
+export function planRequestJson(input: PlanInput): object {
+  return { ...input, shiftStart: input.shiftStart.toISOString(), asOf: input.asOf?.toISOString() }
+}
+
+function toDocument(
+  network: NetworkVersion,
+  snapshot: RiskSnapshot,
+  input: PlanInput,
+  plan: PatrolPlan,
+  loaded: Partial<Record<Mode, LoadedMode>>,
+  points: readonly { start: readonly [number, number]; end: readonly [number, number] }[],
+): Omit<PlanDocument, 'outreach'> {
+  const layout = bucketLayout(HOUR_OF_WEEK)
+  const clock = zoneClock(snapshot.timezone)
+  const iso = (ms: number) => new Date(ms).toISOString()
+  const units: PlanUnit[] = plan.units.map((u, i) => {
+    const m = loaded[u.mode]!
+    const stops: PlanStop[] = u.stops.map((s, seq) => {
+      const segment = m.segments[s.segment]!
+      const middle = segment.geometry[Math.floor(segment.geometry.length / 2)]!
+      const dwelt: DirectedStep = { segment: s.segment, direction: s.direction }
+      return {
+        seq: seq + 1,
+        segmentId: segment.id,
+        street: segment.name,
+        position: [middle[0], middle[1]],
+        arrive: iso(s.arriveMs),
+        leave: iso(s.leaveMs),
+        bucket: layout.ids[bucketIndexAt(layout, clock, s.arriveMs)]!,
+        // minutes come from millisecond sums: 11.999999999999998 is 12
+        dwellMinutes: Math.round(s.dwellMinutes * 1000) / 1000,
+        expectedCrimes: s.expectedCrimes,
+        kind: s.kind,
+        reason: s.reason,
+        path: stepsLine(m.graph, [...s.approach, dwelt]),
+      }
+    })
+    return {
+      id: u.unitId,
+      mode: u.mode,
+      start: points[i]!.start,
+      end: points[i]!.end,
+      stops,
+      returnPath: stepsLine(m.graph, u.returnPath),
+      returnAt: iso(u.returnMs),
+      km: u.km,
+      travelMinutes: u.travelMinutes,
+      dwellMinutes: u.dwellMinutes,
+      value: u.value,
+    }
+  })
+  return {
+    id: uuidv7(),
+    network: network.name,
+    version: network.version,
+    timezone: snapshot.timezone,
+    shiftStart: iso(plan.shiftStartMs),
+    shiftEnd: iso(plan.shiftEndMs),
+    riskAsOf: snapshot.asOf.toISOString(),
+    seed: input.seed,
+    createdAt: new Date().toISOString(),
+    units,
+    totals: plan.totals,
+    warnings: plan.warnings.map((w) => ({
+      code: w.code,
+      message: w.message,
+      ...(w.unitId ? { unitId: w.unitId } : {}),
+    })),
+    search: plan.search,
+  }
+}
