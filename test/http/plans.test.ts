@@ -204,7 +204,7 @@ describe.each(DIALECTS)('%s: shift plans over HTTP', (dialect) => {
       expect(stopPoints[0][0]).toBeCloseTo(firstStop[0], 6)
       expect(stopPoints[0][1]).toBeCloseTo(firstStop[1], 6)
       const parse = (xml: string) =>
-        new DOMParser().parseFromString(xml, 'text/xml') as unknown as Document
+        new DOMParser().parseFromString(xml, 'text/xml') as unknown as Parameters<typeof gpx>[0]
       const fromGpx = gpx(parse((await app.inject(`/v1/plans/${planId}.gpx`)).body))
       const fromKml = kml(parse((await app.inject(`/v1/plans/${planId}.kml`)).body))
       for (const back of [fromGpx, fromKml]) {
