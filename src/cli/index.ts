@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { addBasicCommands } from './basic-commands.js'
 import { addIncidentCommands } from './incident-commands.js'
 import { addNetworkCommands } from './network-commands.js'
+import { addPlanCommands } from './plan-commands.js'
 import { addRiskCommands } from './risk-commands.js'
 
 const program = new Command()
@@ -16,5 +17,6 @@ addBasicCommands(program)
 addNetworkCommands(program)
 addIncidentCommands(program)
 addRiskCommands(program)
+addPlanCommands(program)
 
 await program.parseAsync(process.argv)

@@ -145,4 +145,58 @@ describe('patrol backtest, tune and risk snapshot', () => {
     expect(run.code).toBe(0)
     expect((jsonSummary(run).snapshots as unknown[]).length).toBe(4)
   })
+
+  it('plans a shift from the snapshot and writes it as GPX', async () => {
+    const out = join(root, 'plan.gpx')
+    const run = await runPatrol(
+      [
+        'plan',
+        '--network',
+        'atlanta',
+        '--shift-start',
+        '2022-03-04T15:00:00-05:00',
+        '--hours',
+        '8',
+        '--unit',
+        'car-1:drive:-84.3935,33.7633',
+        '--unit',
+        'car-2:drive:-84.3935,33.7633',
+        '--seed',
+        '5',
+        '--exploration',
+        '0',
+        '--out',
+        out,
+        '--json',
+      ],
+      env,
+    )
+    expect(run.code).toBe(0)
+    const totals = jsonSummary(run).totals as { value: number; teleportBound: number }
+    expect(totals.value).toBeGreaterThan(0)
+    expect(totals.value).toBeLessThanOrEqual(totals.teleportBound)
+    expect(readFileSync(out, 'utf8')).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<gpx version="1.1"/,
+    )
+    const bad = await runPatrol(
+      [
+        'plan',
+        '--network',
+        'atlanta',
+        '--shift-start',
+        '2022-03-04T15:00',
+        '--hours',
+        '8',
+        '--unit',
+        'x',
+        '--seed',
+        '1',
+        '--out',
+        join(root, 'p.gpx'),
+      ],
+      env,
+    )
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/--shift-start must be an ISO instant with an offset/)
+  })
 })
