@@ -25,6 +25,9 @@ const DAYS = Number(process.env.PLAN_DAYS ?? 12)
 const SEEDS = Number(process.env.PLAN_SEEDS ?? 3)
 const BACKTEST_DAYS = Math.max(DAYS, Number(process.env.BACKTEST_DAYS ?? 40))
 const BUDGET_MS = 1000
+/** Iterations per unit tried for the search curve, on the first CURVE_DAYS days. */
+const CURVE_ITERATIONS = [20_000, 40_000, 100_000, 200_000]
+const CURVE_DAYS = 4
 const ZONE_5: [number, number] = [-84.3935, 33.7633]
 const EAST_EDGE: [number, number] = [-84.3492, 33.7554]
 const FIVE_POINTS: [number, number] = [-84.3915, 33.7537]
@@ -60,6 +63,7 @@ allDays.sort((x, y) => x.midnight - y.midnight)
 
 const outsideBeat = placesBeyond(city, FIVE_POINTS, BEAT_RADIUS_M)
 const main: Array<{ day: string } & Outcome> = []
+const curveRequests: PlanRequest[] = []
 const exploration: Array<{ ratio: number; share: number }> = []
 const eight: Outcome[] = []
 const edge: Outcome[] = []
@@ -90,6 +94,7 @@ for (const day of allDays) {
   backtest.officerHours += 4 * 8
   backtest.days++
   if (!isMain) continue
+  if (curveRequests.length < CURVE_DAYS) curveRequests.push(request(cars(4, zone5)))
   main.push({ day: day.label, ...result })
   eight.push(await compare(request(cars(8, zone5), 15), 1))
   edge.push(await compare(request(cars(4, eastEdge)), 1))
@@ -116,8 +121,26 @@ for (const day of allDays) {
   )
 }
 
+const curve = await searchCurve()
 const milan = await benchMilan()
 report()
+
+/** Value/bound and time against the iteration count, with no deadline (reproducible runs). */
+async function searchCurve() {
+  const rows: Array<{ perUnit: number; ratio: number; ms: number }> = []
+  for (const perUnit of CURVE_ITERATIONS) {
+    const ratios: number[] = []
+    const ms: number[] = []
+    for (const request of curveRequests) {
+      const t = now()
+      const plan = await planPatrol(request, { iterations: 4 * perUnit })
+      ms.push(now() - t)
+      ratios.push(plan.totals.ratio)
+    }
+    rows.push({ perUnit, ratio: mean(ratios), ms: mean(ms) })
+  }
+  return rows
+}
 
 async function compare(request: PlanRequest, seeds: number): Promise<Outcome> {
   const runs: PatrolPlan[] = []
@@ -202,6 +225,10 @@ function summary(name: string, outcomes: ReadonlyArray<Outcome>) {
 function report() {
   const commit = execSync('git rev-parse --short HEAD').toString().trim()
   say(
+    '`npx tsx bench/plans.bench.ts` (npm script `bench:plans` once added; PLAN_DAYS, PLAN_SEEDS, BACKTEST_DAYS change the run; WRITE_RESULTS=1 rewrites this section). Exploration is 0 for every quality figure except its own line. value/bound = plan value ÷ teleport bound (model in src/routing/index.ts); A = top-k nearest, B = ratio greedy, blind = the planner with one bucket per shift, its dwells rescored hourly; "vs X" = mean over days of our value ÷ X\'s. Times are end to end (tables, construction, search, paths) under a 1 s budget: on a busy machine the search is fitted to the budget (fewer iterations, and a rerun may differ). Taken while other jobs shared the 2 cores (load average below): absolute ms are noisy, re-run on a quiet machine.',
+  )
+  say()
+  say(
     `Machine: ${availableParallelism()} × ${cpus()[0]?.model.trim()}; Node ${process.version}; commit ${commit}; load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}.`,
@@ -280,6 +307,17 @@ function report() {
           `${((100 * backtest.blind) / backtest.all).toFixed(1)} %`,
         ],
       ],
+    ),
+  )
+  say()
+  say(
+    `Search curve (no deadline, reproducible; first ${curveRequests.length} days, 4 cars, seed = day):`,
+  )
+  say()
+  say(
+    table(
+      ['iterations per unit', 'value / bound', 'mean ms end to end'],
+      curve.map((c) => [c.perUnit, c.ratio.toFixed(3), c.ms.toFixed(0)]),
     ),
   )
   say()

@@ -12,8 +12,10 @@
  * minimum gap (default 30 min) and a per-shift cap; a share of stops (default 10 %) goes to
  * randomly sampled lower-risk places.
  *
- * Search: top candidates per hour, travel tables from the network's one-to-many search, ratio
- * greedy, then seeded simulated annealing under an iteration budget and a deadline.
+ * Search: the top places of each hour (3 × the hour's dwell slots) as candidates; travel tables
+ * between their directed segments by a bucket many-to-many search on the network's contraction
+ * hierarchy (equal to its one-to-many costs); ratio greedy; then seeded simulated annealing under
+ * an iteration budget, fitted to a wall-clock deadline when one is given.
  */
 export type { DirectedStep, PlanGraph, SegmentPosition, TravelMode } from './plan-graph.js'
 export type * from './types.js'
