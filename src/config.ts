@@ -26,6 +26,11 @@ export interface Config {
   readonly demoDataDir: string | undefined
   /** Resident report types (Open311 services), synced into the database at start. */
   readonly reportTypesFile: string
+  /** Whether `patrol serve` also works schedule jobs (on PostgreSQL other workers may share them). */
+  readonly worker: boolean
+  readonly workerConcurrency: number
+  /** PostgreSQL schema of the pg-boss job tables. */
+  readonly jobSchema: string
 }
 
 export class ConfigError extends Error {
@@ -101,6 +106,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const handlerTimeoutMs = integer('HANDLER_TIMEOUT_MS', 60_000, 100, 3_600_000)
   const shutdownGraceMs = integer('SHUTDOWN_GRACE_MS', 10_000, 100, 600_000)
   const demo = oneOf('DEMO_DATA', ['on', 'off'] as const, 'on')
+  const worker = oneOf('WORKER', ['on', 'off'] as const, 'on')
+  const workerConcurrency = integer('WORKER_CONCURRENCY', 1, 1, 16)
+  const jobSchema = env.JOB_SCHEMA || 'pgboss'
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(jobSchema))
+    problems.push(`JOB_SCHEMA must be a lower-case SQL identifier, got "${jobSchema}"`)
 
   if (problems.length > 0) throw new ConfigError(problems)
 
@@ -118,6 +128,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     shutdownGraceMs,
     demoDataDir: demo === 'on' ? env.DEMO_DATA_DIR || './data' : undefined,
     reportTypesFile: env.REPORT_TYPES_FILE || './data/report-types.json',
+    worker: worker === 'on',
+    workerConcurrency,
+    jobSchema,
   })
 }
 

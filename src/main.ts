@@ -9,8 +9,10 @@ import { syncServiceTypes } from './db/reports.js'
 import { buildApp } from './http/app.js'
 import { createLogger, type Logger } from './log.js'
 import { loadDemoCity } from './services/demo-city.js'
+import { createJobQueue, type JobQueue } from './services/job-queue.js'
 import { NetworkCache } from './services/network-cache.js'
 import { RiskService } from './services/risk.js'
+import { runScheduleSlot } from './services/schedules.js'
 import { parseServiceTypes } from './reports/index.js'
 
 export interface RunningService {
@@ -58,6 +60,7 @@ export async function startService(
   const handle = await openMigratedDatabase(config, log)
   log.info({ database: handle.location }, 'database ready')
   let app: FastifyInstance | undefined
+  let jobs: JobQueue | undefined
   try {
     if (!config.authEnabled) {
       log.warn(
@@ -80,14 +83,23 @@ export async function startService(
         log.error({ err }, 'loading the demo city failed; serving without it')
       }
     }
-    app = await buildApp({ handle, log, config, networks, risk })
+    jobs = createJobQueue(handle, config.databaseUrl, log, config.jobSchema)
+    if (config.worker) {
+      await jobs.work(
+        (job, final) => runScheduleSlot({ db: handle.db, networks, risk }, job, final),
+        config.workerConcurrency,
+      )
+    }
+    app = await buildApp({ handle, log, config, networks, risk, jobs })
     await app.listen({ host: config.host, port: config.port })
   } catch (err) {
     await app?.close()
+    await jobs?.stop()
     await handle.close()
     throw err
   }
   const running = app
+  const queue = jobs!
   let closing: Promise<void> | undefined
   return {
     app: running,
@@ -97,6 +109,7 @@ export async function startService(
         try {
           await running.drain(config.shutdownGraceMs)
           await running.close()
+          await queue.stop()
         } finally {
           await handle.close()
         }

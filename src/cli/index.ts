@@ -4,6 +4,7 @@ import { addIncidentCommands } from './incident-commands.js'
 import { addNetworkCommands } from './network-commands.js'
 import { addPlanCommands } from './plan-commands.js'
 import { addRiskCommands } from './risk-commands.js'
+import { addScheduleCommands } from './schedule-commands.js'
 
 const program = new Command()
   .name('patrol')
@@ -18,5 +19,6 @@ addNetworkCommands(program)
 addIncidentCommands(program)
 addRiskCommands(program)
 addPlanCommands(program)
+addScheduleCommands(program)
 
 await program.parseAsync(process.argv)

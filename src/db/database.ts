@@ -235,6 +235,38 @@ export interface PatrolPlanTable {
   schedule_key: string | null
 }
 
+export interface ScheduleTable {
+  id: string
+  network_name: string
+  network_id: number
+  week: string
+  version: number
+  status: 'running' | 'completed' | 'failed'
+  settings: Json<object>
+  risk_as_of: Date
+  created_at: Date
+  completed_at: Date | null
+  error: string | null
+}
+
+export interface ScheduleSlotTable {
+  schedule_id: string
+  day: string
+  shift: string
+  shift_start: Date
+  shift_hours: number
+  units: number
+  expected: number
+  share: number
+  explanation: string
+  seed: number
+  status: 'pending' | 'done' | 'failed'
+  attempts: ColumnType<number, number | undefined, number>
+  plan_id: string | null
+  error: string | null
+  updated_at: Date
+}
+
 /** Every table, as Kysely sees it. Column names are the SQL ones (snake_case). */
 export interface Database {
   api_key: ApiKeyTable
@@ -251,4 +283,6 @@ export interface Database {
   risk_snapshot: RiskSnapshotTable
   patrol_station: PatrolStationTable
   patrol_plan: PatrolPlanTable
+  schedule: ScheduleTable
+  schedule_slot: ScheduleSlotTable
 }

@@ -15,7 +15,7 @@ export class MigrationError extends Error {
     options: ErrorOptions,
   ) {
     super(
-      `migration ${migration ?? '(unknown)'} failed: ${(options.cause as Error)?.message}`,
+      `${migration ? `migration ${migration}` : 'migrating'} failed: ${(options.cause as Error)?.message}`,
       options,
     )
     this.name = 'MigrationError'

@@ -43,7 +43,11 @@ export async function listStations(db: Db, networkName: string): Promise<Station
     .execute()
 }
 
-/** Stores a finished plan (one row, one statement: a plan is never half-written). */
+/**
+ * Stores a finished plan (one row, one statement: a plan is never half-written). A plan under a
+ * schedule key that is already taken is not stored again.
+ * @returns the id of the plan stored under the key (the earlier one when it was taken).
+ */
 export async function insertPlan(
   db: Db,
   plan: {
@@ -53,8 +57,8 @@ export async function insertPlan(
     apiKeyId: string | null
     scheduleKey?: string | null
   },
-): Promise<void> {
-  await db
+): Promise<string> {
+  const inserted = await db
     .insertInto('patrol_plan')
     .values({
       id: plan.document.id,
@@ -67,7 +71,16 @@ export async function insertPlan(
       document: JSON.stringify(plan.document),
       schedule_key: plan.scheduleKey ?? null,
     })
-    .execute()
+    .onConflict((oc) => oc.column('schedule_key').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  if (inserted) return inserted.id
+  const existing = await db
+    .selectFrom('patrol_plan')
+    .select('id')
+    .where('schedule_key', '=', plan.scheduleKey!)
+    .executeTakeFirstOrThrow()
+  return existing.id
 }
 
 /** A stored plan's document, or undefined. */

@@ -10,6 +10,7 @@ import type { DbHandle } from '../db/connect.js'
 import type { Database } from '../db/database.js'
 import type { Logger } from '../log.js'
 import { NetworkCache } from '../services/network-cache.js'
+import { createJobQueue, type JobQueue } from '../services/job-queue.js'
 import { RiskService } from '../services/risk.js'
 import { installAuth } from './auth.js'
 import { installDrain } from './drain.js'
@@ -23,6 +24,7 @@ import { open311Routes } from './routes/open311.js'
 import { planRoutes } from './routes/plans.js'
 import { reportReviewRoutes } from './routes/report-review.js'
 import { riskRoutes } from './routes/risk.js'
+import { scheduleRoutes } from './routes/schedules.js'
 import { ProblemSchema } from './schemas.js'
 
 /** Everything the HTTP layer needs; the server and the tests build the same app from it. */
@@ -36,6 +38,8 @@ export interface AppDeps {
   readonly networks: NetworkCache
   /** Risk contexts and snapshots over those graphs. */
   readonly risk: RiskService
+  /** Where schedule jobs go (pg-boss on PostgreSQL, in-process on PGlite). */
+  readonly jobs: JobQueue
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/ // a client's id is echoed into logs: keep it tame
@@ -54,6 +58,9 @@ export async function buildApp(
     db,
     networks,
     risk: given.risk ?? new RiskService(db, networks),
+    jobs:
+      given.jobs ??
+      createJobQueue(given.handle, given.config.databaseUrl, given.log, given.config.jobSchema),
   }
   const { config } = deps
   const app = Fastify({
@@ -134,6 +141,7 @@ export async function buildApp(
   await app.register(incidentRoutes, deps)
   await app.register(riskRoutes, deps)
   await app.register(planRoutes, deps)
+  await app.register(scheduleRoutes, deps)
   await app.register(open311Routes, deps)
   await app.register(reportReviewRoutes, deps)
   return app

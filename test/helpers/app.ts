@@ -2,7 +2,7 @@ import { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig, type Config } from '../../src/config.js'
 import type { DbHandle } from '../../src/db/connect.js'
-import { buildApp } from '../../src/http/app.js'
+import { buildApp, type AppDeps } from '../../src/http/app.js'
 import { createLogger } from '../../src/log.js'
 
 /** A config for tests: loopback defaults plus the given variables. */
@@ -27,10 +27,11 @@ export async function buildTestApp(
   handle: DbHandle,
   env: Record<string, string> = {},
   logs?: Writable,
+  deps: Partial<Pick<AppDeps, 'networks' | 'risk' | 'jobs'>> = {},
 ): Promise<FastifyInstance> {
   const config = testConfig(env)
   const log = createLogger(logs ? 'info' : 'silent', logs)
-  return buildApp({ handle, log, config })
+  return buildApp({ handle, log, config, ...deps })
 }
 
 /** A multipart/form-data body: text fields first, then one file (as the upload routes expect). */

@@ -1,0 +1,186 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
+import type { Database, ScheduleSlotTable, ScheduleTable } from './database.js'
+
+type Db = Kysely<Database> | Transaction<Database>
+
+export type ScheduleRow = Selectable<ScheduleTable>
+export type SlotRow = Selectable<ScheduleSlotTable>
+export type NewSlot = Omit<
+  SlotRow,
+  'schedule_id' | 'status' | 'attempts' | 'plan_id' | 'error' | 'updated_at'
+>
+
+/** Stores a new version of a network's week and its slots (all pending), in one transaction. */
+export async function insertSchedule(
+  db: Kysely<Database>,
+  schedule: Omit<ScheduleRow, 'version' | 'status' | 'completed_at' | 'error' | 'settings'> & {
+    settings: object
+  },
+  slots: readonly NewSlot[],
+): Promise<ScheduleRow> {
+  return db.transaction().execute(async (trx) => {
+    // one writer at a time per week, so two requests never take the same version number
+    await sql`select pg_advisory_xact_lock(hashtext(${`schedule:${schedule.network_name}:${schedule.week}`}))`.execute(
+      trx,
+    )
+    const latest = await trx
+      .selectFrom('schedule')
+      .select((eb) => eb.fn.max<number>('version').as('v'))
+      .where('network_name', '=', schedule.network_name)
+      .where('week', '=', schedule.week)
+      .executeTakeFirst()
+    const row = await trx
+      .insertInto('schedule')
+      .values({
+        ...schedule,
+        settings: JSON.stringify(schedule.settings),
+        version: (latest?.v ?? 0) + 1,
+        status: 'running',
+        completed_at: null,
+        error: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await trx
+      .insertInto('schedule_slot')
+      .values(
+        slots.map((s) => ({
+          ...s,
+          schedule_id: row.id,
+          status: 'pending' as const,
+          attempts: 0,
+          plan_id: null,
+          error: null,
+          updated_at: schedule.created_at,
+        })),
+      )
+      .execute()
+    return row
+  })
+}
+
+/** The newest version of a network's week (or the given version). */
+export async function findSchedule(
+  db: Db,
+  networkName: string,
+  week: string,
+  version?: number,
+): Promise<ScheduleRow | undefined> {
+  let q = db
+    .selectFrom('schedule')
+    .selectAll()
+    .where('network_name', '=', networkName)
+    .where('week', '=', week)
+  q =
+    version === undefined ? q.orderBy('version', 'desc').limit(1) : q.where('version', '=', version)
+  return q.executeTakeFirst()
+}
+
+export async function findScheduleById(db: Db, id: string): Promise<ScheduleRow | undefined> {
+  return db.selectFrom('schedule').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function listSlots(db: Db, scheduleId: string): Promise<SlotRow[]> {
+  return db
+    .selectFrom('schedule_slot')
+    .selectAll()
+    .where('schedule_id', '=', scheduleId)
+    .orderBy('shift_start')
+    .execute()
+}
+
+/** Slots of running schedules that still wait for a plan (to re-queue after a restart). */
+export async function listPendingSlots(
+  db: Db,
+): Promise<Pick<SlotRow, 'schedule_id' | 'day' | 'shift'>[]> {
+  return db
+    .selectFrom('schedule_slot as s')
+    .innerJoin('schedule as h', 'h.id', 's.schedule_id')
+    .select(['s.schedule_id', 's.day', 's.shift'])
+    .where('h.status', '=', 'running')
+    .where('s.status', '=', 'pending')
+    .orderBy('s.shift_start')
+    .execute()
+}
+
+/** Counts an attempt on a pending slot. @returns the slot, or undefined when it is not pending. */
+export async function startSlotAttempt(
+  db: Db,
+  scheduleId: string,
+  day: string,
+  shift: string,
+  at: Date,
+): Promise<SlotRow | undefined> {
+  return db
+    .updateTable('schedule_slot')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), updated_at: at }))
+    .where('schedule_id', '=', scheduleId)
+    .where('day', '=', day)
+    .where('shift', '=', shift)
+    .where('status', '=', 'pending')
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/**
+ * Marks a slot done with its plan and, when it was the last, the schedule completed. Idempotent: a
+ * slot already done keeps its first plan.
+ */
+export async function finishSlot(
+  trx: Transaction<Database>,
+  slot: Pick<SlotRow, 'schedule_id' | 'day' | 'shift'>,
+  planId: string | null,
+  at: Date,
+): Promise<void> {
+  await trx
+    .updateTable('schedule_slot')
+    .set({ status: 'done', plan_id: planId, error: null, updated_at: at })
+    .where('schedule_id', '=', slot.schedule_id)
+    .where('day', '=', slot.day)
+    .where('shift', '=', slot.shift)
+    .where('status', '=', 'pending')
+    .execute()
+  await trx
+    .updateTable('schedule')
+    .set({ status: 'completed', completed_at: at })
+    .where('id', '=', slot.schedule_id)
+    .where('status', '=', 'running')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('schedule_slot')
+            .select('day')
+            .where('schedule_id', '=', slot.schedule_id)
+            .where('status', '!=', 'done'),
+        ),
+      ),
+    )
+    .execute()
+}
+
+/** Records a failed attempt; the last allowed one fails the slot and the schedule with the reason. */
+export async function failSlot(
+  db: Db,
+  slot: Pick<SlotRow, 'schedule_id' | 'day' | 'shift'>,
+  reason: string,
+  final: boolean,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('schedule_slot')
+    .set({ error: reason, updated_at: at, ...(final ? { status: 'failed' as const } : {}) })
+    .where('schedule_id', '=', slot.schedule_id)
+    .where('day', '=', slot.day)
+    .where('shift', '=', slot.shift)
+    .where('status', '=', 'pending')
+    .execute()
+  if (final) {
+    await db
+      .updateTable('schedule')
+      .set({ status: 'failed', error: `${slot.day} ${slot.shift}: ${reason}`, completed_at: at })
+      .where('id', '=', slot.schedule_id)
+      .where('status', '=', 'running')
+      .execute()
+  }
+}

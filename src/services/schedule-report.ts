@@ -1,0 +1,243 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/database.js'
+import { findPlan } from '../db/plans.js'
+import { findScheduleById, listSlots } from '../db/schedules.js'
+import type { PlanDocument } from '../exports/index.js'
+import { haversineM } from '../network/index.js'
+import { areaCell } from '../reports/index.js'
+import { exposureChartSvg } from './exposure-chart.js'
+
+/** Areas whose patrol share exceeds their crime share by more than this factor are flagged. */
+export const DEFAULT_EXPOSURE_FACTOR = 2
+const LABEL_REACH_M = 1000 // a segment with no labelled incident takes the nearest label this close
+const MIN_FLAG_SHARE = 0.01 // below 1 % of patrol time nothing is flagged (noise)
+const YEAR_MS = 365 * 86_400_000
+
+export interface AreaExposure {
+  readonly area: string
+  readonly patrolMinutes: number
+  readonly patrolShare: number
+  readonly crimes: number
+  readonly crimeShare: number
+  /** patrolShare ÷ crimeShare (Infinity with patrol and no crime). */
+  readonly ratio: number
+  readonly flagged: boolean
+}
+
+export interface WeeklyReport {
+  readonly schedule: {
+    id: string
+    network: string
+    week: string
+    version: number
+    status: string
+    riskAsOf: string
+  }
+  readonly shifts: readonly {
+    day: string
+    shift: string
+    expected: number
+    units: number
+    explanation: string
+    status: string
+    planId: string | null
+    value: number | null
+    teleportBound: number | null
+    ratio: number | null
+    explorationShare: number | null
+  }[]
+  readonly totals: {
+    expected: number
+    value: number
+    teleportBound: number
+    ratio: number
+    patrolMinutes: number
+    explorationShare: number
+  }
+  readonly exposure: {
+    readonly basis: string
+    readonly factor: number
+    readonly areas: readonly AreaExposure[]
+  }
+}
+
+/** Neighbourhood of each drive segment from the incidents on it (majority), as the audit's areas. */
+async function segmentAreas(db: Kysely<Database>, networkName: string, networkId: number) {
+  const rows = await db
+    .selectFrom('incident as i')
+    .innerJoin('incident_snap as s', 's.incident_id', 'i.id')
+    .select(['s.segment_id', 'i.neighbourhood', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('i.network_name', '=', networkName)
+    .where('s.network_id', '=', networkId)
+    .where('s.mode', '=', 'drive')
+    .where('i.neighbourhood', 'is not', null)
+    .groupBy(['s.segment_id', 'i.neighbourhood'])
+    .execute()
+  const best = new Map<string, { area: string; n: number }>()
+  for (const r of rows) {
+    const n = Number(r.n)
+    const current = best.get(r.segment_id)
+    if (!current || n > current.n || (n === current.n && r.neighbourhood! < current.area))
+      best.set(r.segment_id, { area: r.neighbourhood!, n })
+  }
+  return new Map([...best].map(([segment, { area }]) => [segment, area]))
+}
+
+/**
+ * The weekly report: per shift, expected crime, units and plan value against its bound; over the
+ * week, an exposure audit of patrol minutes per neighbourhood (APD `neighborhood`, or ≈ 500 m grid
+ * cells where the data has none) against that area's share of victim-reported crime in the year
+ * before the forecast, flagging areas patrolled more than `factor` × their share.
+ */
+export async function weeklyReport(
+  db: Kysely<Database>,
+  scheduleId: string,
+  factor = DEFAULT_EXPOSURE_FACTOR,
+): Promise<WeeklyReport | undefined> {
+  const schedule = await findScheduleById(db, scheduleId)
+  if (!schedule) return undefined
+  const slots = await listSlots(db, scheduleId)
+  const plans = new Map<string, PlanDocument>()
+  for (const s of slots) if (s.plan_id) plans.set(s.plan_id, (await findPlan(db, s.plan_id))!)
+  const labels = await segmentAreas(db, schedule.network_name, schedule.network_id)
+  const labelled = [...plans.values()]
+    .flatMap((p) => p.units.flatMap((u) => u.stops))
+    .filter((s) => labels.has(s.segmentId))
+  const areaOf = (stop: PlanDocument['units'][number]['stops'][number]): string => {
+    const own = labels.get(stop.segmentId)
+    if (own) return own
+    let nearest: { area: string; d: number } | undefined
+    for (const other of labelled) {
+      const d = haversineM(stop.position[0], stop.position[1], other.position[0], other.position[1])
+      if (d <= LABEL_REACH_M && (!nearest || d < nearest.d))
+        nearest = { area: labels.get(other.segmentId)!, d }
+    }
+    return nearest?.area ?? `grid ${areaCell(stop.position[1], stop.position[0])}`
+  }
+  const minutes = new Map<string, number>()
+  let exploration = 0
+  let dwell = 0
+  const shifts = slots.map((s) => {
+    const plan = s.plan_id ? plans.get(s.plan_id) : undefined
+    let explored = 0
+    let dwelt = 0
+    for (const stop of plan?.units.flatMap((u) => u.stops) ?? []) {
+      const area = areaOf(stop)
+      minutes.set(area, (minutes.get(area) ?? 0) + stop.dwellMinutes)
+      dwelt += stop.dwellMinutes
+      if (stop.kind === 'exploration') explored += stop.dwellMinutes
+    }
+    exploration += explored
+    dwell += dwelt
+    return {
+      day: s.day,
+      shift: s.shift,
+      expected: s.expected,
+      units: s.units,
+      explanation: s.explanation,
+      status: s.status,
+      planId: s.plan_id,
+      value: plan?.totals.value ?? null,
+      teleportBound: plan?.totals.teleportBound ?? null,
+      ratio: plan?.totals.ratio ?? null,
+      explorationShare: plan && dwelt > 0 ? explored / dwelt : null,
+    }
+  })
+  const crimes = await db
+    .selectFrom('incident')
+    .select(['neighbourhood', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('network_name', '=', schedule.network_name)
+    .where('enforcement', '=', false)
+    .where('reported_at', '<=', schedule.risk_as_of)
+    .where('reported_at', '>', new Date(schedule.risk_as_of.getTime() - YEAR_MS))
+    .where('neighbourhood', 'is not', null)
+    .groupBy('neighbourhood')
+    .execute()
+  const crimeCount = new Map(crimes.map((c) => [c.neighbourhood!, Number(c.n)]))
+  const totalCrimes = [...crimeCount.values()].reduce((a, b) => a + b, 0)
+  const totalMinutes = [...minutes.values()].reduce((a, b) => a + b, 0)
+  const areas = [...new Set([...minutes.keys(), ...crimeCount.keys()])]
+    .map((area) => {
+      const patrolMinutes = minutes.get(area) ?? 0
+      const patrolShare = totalMinutes > 0 ? patrolMinutes / totalMinutes : 0
+      const count = crimeCount.get(area) ?? 0
+      const crimeShare = totalCrimes > 0 ? count / totalCrimes : 0
+      const ratio = crimeShare > 0 ? patrolShare / crimeShare : patrolShare > 0 ? Infinity : 0
+      return {
+        area,
+        patrolMinutes,
+        patrolShare,
+        crimes: count,
+        crimeShare,
+        ratio,
+        flagged: patrolShare >= MIN_FLAG_SHARE && ratio > factor,
+      }
+    })
+    .sort(
+      (a, b) =>
+        b.patrolShare - a.patrolShare || b.crimeShare - a.crimeShare || (a.area < b.area ? -1 : 1),
+    )
+  const value = shifts.reduce((a, s) => a + (s.value ?? 0), 0)
+  const bound = shifts.reduce((a, s) => a + (s.teleportBound ?? 0), 0)
+  return {
+    schedule: {
+      id: schedule.id,
+      network: schedule.network_name,
+      week: schedule.week,
+      version: schedule.version,
+      status: schedule.status,
+      riskAsOf: schedule.risk_as_of.toISOString(),
+    },
+    shifts,
+    totals: {
+      expected: shifts.reduce((a, s) => a + s.expected, 0),
+      value,
+      teleportBound: bound,
+      ratio: bound > 0 ? value / bound : 0,
+      patrolMinutes: totalMinutes,
+      explorationShare: dwell > 0 ? exploration / dwell : 0,
+    },
+    exposure: {
+      basis:
+        'neighbourhood of the incidents on each segment (APD `neighborhood`); ≈ 500 m grid cells elsewhere',
+      factor,
+      areas,
+    },
+  }
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`
+
+/** The report as Markdown: the shifts table, the totals and the exposure audit. */
+export function weeklyReportMarkdown(report: WeeklyReport): string {
+  const r = report
+  const lines = [
+    `# Weekly schedule ${r.schedule.network} ${r.schedule.week} (version ${r.schedule.version}, ${r.schedule.status})`,
+    '',
+    `Risk as of ${r.schedule.riskAsOf}. Expected victim-reported crimes in the week: ${r.totals.expected.toFixed(2)}; plan value ${r.totals.value.toFixed(3)} = ${pct(r.totals.ratio)} of the teleport bound; patrol ${Math.round(r.totals.patrolMinutes)} dwell minutes, ${pct(r.totals.explorationShare)} of them exploration.`,
+    '',
+    '| day | shift | expected crime | units | why | plan value | ratio to bound | exploration |',
+    '|---|---|---:|---:|---|---:|---:|---:|',
+    ...r.shifts.map(
+      (s) =>
+        `| ${s.day} | ${s.shift} | ${s.expected.toFixed(3)} | ${s.units} | ${s.explanation} | ${s.value?.toFixed(3) ?? s.status} | ${s.ratio === null ? '—' : pct(s.ratio)} | ${s.explorationShare === null ? '—' : pct(s.explorationShare)} |`,
+    ),
+    '',
+    `## Exposure audit (flag: patrol share > ${r.exposure.factor} × crime share, and at least 1 % of patrol)`,
+    '',
+    `Areas: ${r.exposure.basis}. Crime share: victim-reported incidents reported in the year before the forecast.`,
+    '',
+    '| area | patrol minutes | patrol share | crime share | ratio | flag |',
+    '|---|---:|---:|---:|---:|---|',
+    ...r.exposure.areas
+      .filter((a) => a.patrolMinutes > 0 || a.crimeShare >= 0.01)
+      .map(
+        (a) =>
+          `| ${a.area} | ${Math.round(a.patrolMinutes)} | ${pct(a.patrolShare)} | ${pct(a.crimeShare)} | ${Number.isFinite(a.ratio) ? a.ratio.toFixed(2) : '∞'} | ${a.flagged ? '**over-patrolled**' : ''} |`,
+      ),
+    '',
+  ]
+  return lines.join('\n')
+}
+
+export { exposureChartSvg }
