@@ -2,8 +2,13 @@
  * Incident ingest: analysts' CSV exports → validated, canonical incidents, as a stream.
  *
  * bytes (gzip by magic bytes, capped) → text (BOM / UTF-16 / Windows-1252 detection) → CSV
- * records (csv-parse, sniffed delimiter, physical line numbers) → header → profile (fingerprint or
- * name) → per row: rules in RULES order → Incident or Reject → batches of `batchSize`.
+ * records (papaparse's core parser, sniffed delimiter and line break, physical line numbers) →
+ * header → profile (fingerprint or name) → per row: rules in RULES order → Incident or Reject →
+ * batches of `batchSize`.
+ *
+ * The parser: papaparse splits our exports 5–9× faster than csv-parse with the same records
+ * (bench/RESULTS.md, Ingest); record-splitter.ts adds what csv-parse gave us (start lines, a
+ * record-size cap, strict quotes: a bad quote rejects its row, an unclosed one fails the file).
  *
  * Times are UTC epoch ms; naive local times are read in the profile's IANA zone with one DST
  * policy (gap → shifted forward by the gap, overlap → earlier instant). Coordinates end as WGS84.

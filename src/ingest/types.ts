@@ -141,7 +141,7 @@ export interface Profile {
 
 /** Caps that stop hostile or broken files early. Defaults in DEFAULT_LIMITS. */
 export interface IngestLimits {
-  /** Largest CSV record in characters (csv-parse `max_record_size`). */
+  /** Largest CSV record in characters, its quoted line breaks included. */
   readonly maxRecordChars: number
   /** Data rows after which the file is refused. */
   readonly maxRows: number
