@@ -414,3 +414,37 @@ export async function eraseReportContact(
     return Number(result.numUpdatedRows) > 0
   })
 }
+
+/** Reports that may feed the risk layer: of the given types, snapped, not spam, not a counted duplicate. */
+export async function listLayerReports(
+  db: Db,
+  networkName: string,
+  serviceCodes: readonly string[],
+) {
+  return db
+    .selectFrom('community_report')
+    .select(['segment_id', 'requested_at', 'service_code'])
+    .where('network_name', '=', networkName)
+    .where('service_code', 'in', serviceCodes)
+    .where('segment_id', 'is not', null)
+    .where('review', 'not in', ['spam', 'duplicate'])
+    .where('duplicate_of', 'is', null)
+    .orderBy('requested_at')
+    .execute()
+}
+
+/** Changes whenever a network's reports or the report types change (for risk caches). */
+export async function reportStamp(db: Db, networkName: string): Promise<string> {
+  const reports = await db
+    .selectFrom('community_report')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('at')])
+    .where('network_name', '=', networkName)
+    .executeTakeFirstOrThrow()
+  const types = await db
+    .selectFrom('report_service')
+    .select(['code', 'risk_enabled', 'risk_weight', 'risk_cap', 'retired'])
+    .orderBy('code')
+    .execute()
+  const at = reports.at as Date | null
+  return `${reports.n}:${at?.getTime() ?? 0}:${types.map((t) => `${t.code}${t.risk_enabled && !t.retired ? `=${t.risk_weight}/${t.risk_cap}` : ''}`).join(',')}`
+}

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
+import { listLayerReports, listServiceTypes, reportStamp } from '../db/reports.js'
 import type { Mode, NetworkVersion } from '../db/networks.js'
 import {
   findRiskConfig,
@@ -114,7 +115,11 @@ export class RiskService {
   /** The scored segments and snapped incidents of a network version and mode. */
   async context(network: NetworkVersion, mode: Mode): Promise<RiskContext> {
     const key = `${network.id}:${mode}`
-    const stamp = `${await incidentStamp(this.db, network.name)}:${(await findRiskConfig(this.db, network.name))?.updated_at.getTime() ?? 0}`
+    const stamp = [
+      await incidentStamp(this.db, network.name),
+      (await findRiskConfig(this.db, network.name))?.updated_at.getTime() ?? 0,
+      await reportStamp(this.db, network.name),
+    ].join(':')
     const cached = this.contexts.get(key)
     if (cached && cached.stamp === stamp) return cached.context
     const context = this.build(network, mode)
@@ -152,17 +157,60 @@ export class RiskService {
       })
     }
     const config = await findRiskConfig(this.db, network.name)
+    const layer =
+      mode === 'drive'
+        ? await this.reportLayer(network.name, loaded, riskIndexOf)
+        : { reports: [], weights: {} }
     return {
       network,
       loaded,
-      data: { segments, incidents },
+      data: { segments, incidents, reports: layer.reports },
       seqOf,
       riskIndexOf,
-      params: resolveScorerParams((config?.params ?? {}) as Partial<ScorerParams>),
+      params: resolveScorerParams({
+        ...((config?.params ?? {}) as Partial<ScorerParams>),
+        reports: layer.weights,
+      }),
       paramsSource: config?.source ?? 'defaults',
       timezone: network.timezone,
       skippedIncidents,
     }
+  }
+
+  /**
+   * Resident reports of the types whose risk layer is on (never welfare, never spam or a counted
+   * duplicate), on the drive segments they snapped to, with each type's weight and cap.
+   */
+  private async reportLayer(networkName: string, loaded: LoadedMode, riskIndexOf: Int32Array) {
+    const types = (await listServiceTypes(this.db)).filter((t) => t.risk.enabled && !t.welfare)
+    if (types.length === 0) return { reports: [], weights: {} }
+    const rows = await listLayerReports(
+      this.db,
+      networkName,
+      types.map((t) => t.code),
+    )
+    const reports = rows.flatMap((r) => {
+      const seq = loaded.segmentIndex.get(r.segment_id!)
+      const index = seq === undefined ? -1 : riskIndexOf[seq]!
+      return index < 0
+        ? []
+        : [{ segmentIndex: index, reportedAtMs: r.requested_at.getTime(), type: r.service_code }]
+    })
+    return {
+      reports,
+      weights: Object.fromEntries(
+        types.map((t) => [t.code, { weight: t.risk.weight, cap: t.risk.cap }]),
+      ),
+    }
+  }
+
+  /** A risk model with the context's incidents and reports, moved to `asOfMs`. */
+  model(context: RiskContext, params: ScorerParams, asOfMs: number): RiskModel {
+    const model = new RiskModel(context.data.segments, params, { timeZone: context.timezone })
+    model.addIncidents(context.data.incidents)
+    if (context.data.reports) model.addReports(context.data.reports)
+    model.advanceTo(asOfMs)
+    return model
   }
 
   /** The configured parameters with the given bucket scheme (hour-of-week for plan prizes). */
@@ -185,9 +233,7 @@ export class RiskService {
   ): Promise<RiskSnapshot> {
     const context = await this.context(network, mode)
     const params = this.paramsFor(context, scheme)
-    const model = new RiskModel(context.data.segments, params, { timeZone: context.timezone })
-    model.addIncidents(context.data.incidents)
-    model.advanceTo(asOf.getTime())
+    const model = this.model(context, params, asOf.getTime())
     const { expected: dense, totals } = forecastEachBucket(model)
     const { columns, expected } = nonzeroColumns(dense, context.data.segments.length, totals.length)
     const snapshot = {

@@ -3,13 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { listSnapshots } from '../../db/risk.js'
 import { CANONICAL_CATEGORIES } from '../../ingest/index.js'
-import {
-  NO_BUCKETS,
-  rankBucket,
-  RiskModel,
-  type RiskExplanation,
-  type SegmentRisk,
-} from '../../risk/index.js'
+import { NO_BUCKETS, rankBucket, type RiskExplanation, type SegmentRisk } from '../../risk/index.js'
 import { TimezoneUnknownError, type RiskContext } from '../../services/risk.js'
 import type { AppDeps } from '../app.js'
 import { AppError } from '../errors.js'
@@ -153,13 +147,11 @@ export async function riskRoutes(fastify: FastifyInstance, deps: AppDeps): Promi
       }
       const scheme = q.bucket?.startsWith('how:') ? 'how' : 'shift'
       const params = deps.risk.paramsFor(context, q.bucket === 'all' ? 'shift' : scheme)
-      const model = new RiskModel(
-        context.data.segments,
+      const model = deps.risk.model(
+        context,
         q.bucket === 'all' ? { ...params, buckets: NO_BUCKETS } : params,
-        { timeZone: context.timezone },
+        asOf.getTime(),
       )
-      model.addIncidents(context.data.incidents)
-      model.advanceTo(asOf.getTime())
       const [w, s, e, n] = bbox ?? [-180, -90, 180, 90]
       const inBox = (seg: { point?: readonly [number, number] }) =>
         !bbox ||

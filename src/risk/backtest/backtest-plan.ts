@@ -1,5 +1,5 @@
 import { compareByKnownAt, knownAtMs } from '../availability.js'
-import type { RiskIncident, RiskSegment } from '../types.js'
+import type { ResidentReport, RiskIncident, RiskSegment } from '../types.js'
 import { evaluateCoverages, fillOrder, oracleCaptured } from './coverage.js'
 import type { BacktestMethod, MethodContext } from './methods.js'
 import { periodsBetween, type Horizon, type Period } from './periods.js'
@@ -9,6 +9,8 @@ import type { PeriodOutcomes } from './summarize.js'
 export interface BacktestData {
   readonly segments: ReadonlyArray<RiskSegment>
   readonly incidents: ReadonlyArray<RiskIncident>
+  /** Resident reports; the default scorer reads them only for types its params weigh. */
+  readonly reports?: ReadonlyArray<ResidentReport>
 }
 
 /** The window, horizon and scoring rules of a back-test. */
@@ -69,7 +71,7 @@ export function planBacktest(data: BacktestData, options: PlanOptions): Backtest
   const periods = periodsBetween(from, to, timeZone, horizon, options.shiftStartHours)
   const lengths = Float64Array.from(segments, (s) => s.lengthM)
   return {
-    context: { segments, timeZone, categories },
+    context: { segments, timeZone, categories, reports: data.reports },
     periods,
     known,
     crimesByPeriod: assignToPeriods(known, periods, categories),

@@ -5,7 +5,7 @@ import { forecastWindow } from '../forecast.js'
 import { applyKernel, buildNetworkKernel, type NetworkKernel } from '../network-kernel.js'
 import { RiskModel } from '../risk-model.js'
 import { resolveScorerParams, type ScorerParams } from '../scorer-params.js'
-import type { RiskIncident, RiskSegment } from '../types.js'
+import type { ResidentReport, RiskIncident, RiskSegment } from '../types.js'
 import { DAY_MS } from '../zone-clock.js'
 import type { Period } from './periods.js'
 
@@ -15,6 +15,8 @@ export interface MethodContext {
   readonly timeZone: string
   /** Categories being forecast and scored; undefined = every category in the data. */
   readonly categories: ReadonlySet<string> | undefined
+  /** Resident reports, queued like incidents (each counts once reported). */
+  readonly reports?: ReadonlyArray<ResidentReport>
 }
 
 /** One method's forecasts through a back-test, in time order. */
@@ -41,8 +43,9 @@ export function scorerMethod(name: string, params: Partial<ScorerParams> = {}): 
   const resolved = resolveScorerParams(params)
   return {
     name,
-    create: ({ segments, timeZone, categories }) => {
+    create: ({ segments, timeZone, categories, reports }) => {
       const model = new RiskModel(segments, resolved, { timeZone })
+      if (reports) model.addReports(reports)
       return {
         observe: (incidents) => model.addIncidents(incidents),
         forecast: (period) => {
