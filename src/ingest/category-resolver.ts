@@ -1,4 +1,5 @@
 import { CANONICAL_CATEGORIES, UNMAPPED, type CanonicalCategory } from './categories.js'
+import { detach } from './cells.js'
 
 const MAX_MEMO = 50_000 // distinct (code, text) pairs remembered; real files have a few hundred
 
@@ -23,7 +24,7 @@ export function createCategoryResolver(
       byText.get(localCategory.toUpperCase().replace(/\s+/g, ' '))
     const category = (id !== undefined && CANONICAL_CATEGORIES.get(id)) || UNMAPPED
     if (memo.size >= MAX_MEMO) memo.clear()
-    memo.set(key, category)
+    memo.set(detach(key), category)
     return category
   }
 }

@@ -1,3 +1,5 @@
+import { detach } from './cells.js'
+
 const DIGIT_LIMIT = 11 // ids of up to 11 digits are keyed as numbers (< 2^37, see numericKey)
 
 /**
@@ -14,11 +16,11 @@ export class DuplicateFilter {
     let ids = this.byOffence.get(offence)
     if (ids === undefined) {
       ids = new Set()
-      this.byOffence.set(offence, ids)
+      this.byOffence.set(detach(offence), ids)
     }
     const key = numericKey(sourceId) ?? sourceId
     if (ids.has(key)) return true
-    ids.add(key)
+    ids.add(typeof key === 'string' ? detach(key) : key)
     return false
   }
 }

@@ -1,3 +1,4 @@
+import { detach } from './cells.js'
 import type { AcceptedRow } from './row-reader.js'
 import type { RuleId } from './rules.js'
 import type { CountEntry, FileError, IngestSummary, TextEncoding } from './types.js'
@@ -120,8 +121,10 @@ export class SummaryCounter {
 }
 
 function bump(map: Map<string, number>, key: string): void {
-  const counted = map.size < MAX_DISTINCT || map.has(key) ? key : OTHER_KEY
-  map.set(counted, (map.get(counted) ?? 0) + 1)
+  const count = map.get(key)
+  if (count !== undefined) map.set(key, count + 1)
+  else if (map.size < MAX_DISTINCT) map.set(detach(key), 1)
+  else map.set(OTHER_KEY, (map.get(OTHER_KEY) ?? 0) + 1)
 }
 
 function sorted(map: ReadonlyMap<string, number>): CountEntry[] {
