@@ -1,30 +1,41 @@
 /**
- * Ingest bench: rows/s of parse + validate (+ snap on Atlanta's real network index) and peak RSS.
+ * Ingest bench: rows/s of parse + validate (+ snap on Atlanta's real network index), of the full
+ * database load, and peak RSS.
  *
- *   npx tsx bench/ingest.bench.ts [--parts atlanta,vancouver,ids] [--sizes 250000,1000000,2000000]
- *     [--vancouver <dir>]
+ *   npx tsx bench/ingest.bench.ts [--parts parsers,atlanta,vancouver,ids,db,db-1m]
+ *     [--sizes 250000,1000000,2000000] [--vancouver <dir>] [--database-url <postgres url>]
  *
- * 1. Atlanta: the five COBRA files, snapped with the network core's SnapIndex over the demo PBF,
+ * 0. parsers: the installed CSV parsers on the real files (records/s, identical records) and on
+ *    the bad-file corpus; the ingest's own CSV stage (papaparse's core parser) beside them.
+ * 1. atlanta: the five COBRA files, snapped with the network core's SnapIndex over the demo PBF,
  *    once against the network bbox (rows outside are rejected before snapping) and once without
  *    a bbox (every located row goes to the snapper). Peer: csv-parse alone over the same bytes.
  *    The files are small (7k–21k rows), so one warm-up round runs first and the best of 3 counts.
- * 2. Vancouver (no network, so parse + validate only): the yearly files concatenated and repeated
+ * 2. vancouver (no network, so parse + validate only): the yearly files concatenated and repeated
  *    to each size in a temp dir, each size in its own child process so peak RSS (maxRSS) is that
  *    size's alone. Peer: csv-parse alone, in the same child, after the ingest.
- * 3. Atlanta-shaped rows with ids: COBRA-2022 repeated to 1M rows with distinct ids, to show the
- *    cost of the in-file duplicate check (one Set entry per id) on peak RSS.
+ * 3. ids: COBRA-2022 repeated to 1M rows with distinct ids (numeric, then text), to show the cost
+ *    of the in-file duplicate check on peak RSS.
+ * 4. db: the five COBRA files as one upload through the service (uploadIncidents → COPY/INSERT,
+ *    stage, merge) on in-memory PGlite and on PostgreSQL, each in its own child with the service's
+ *    node flag. Peer: ingestIncidents alone over the same files, same bbox and snapper, same child.
+ * 5. db-1m (off by default; on with INGEST_BENCH_DB_1M=1, about 3 more minutes): the same on 1M
+ *    Atlanta-shaped rows (as part 3, numeric ids): Vancouver has no street network to snap to.
  *
  * Timings on a shared machine are noisy; the ratio to the peer is the number to compare.
- * Batches go to a sink (default: discarded); the DB-load half plugs its own in via timeIngest.
  */
-import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { gc } from './lib/gc.js'
+import type { DbLoadResult, LoadBackend } from './lib/ingest-db.js'
 import {
   atlantaSnapper,
+  gitCommit,
+  k,
+  ratio,
+  runJson,
   timeCsvParseOnly,
   timeIngest,
   writeAtlantaCsv,
@@ -35,6 +46,8 @@ import {
 const ROOT = resolve(import.meta.dirname, '..')
 const ATLANTA = join(ROOT, 'data/atlanta')
 const ATLANTA_FILES = ['COBRA-2019', 'COBRA-2020-Old', 'COBRA-2020', 'COBRA-2021', 'COBRA-2022']
+const ATLANTA_PBF = join(ATLANTA, 'central-atlanta-filtered.osm.pbf')
+const CORPUS = join(ROOT, 'test/fixtures/ingest/bad')
 const NOW = Date.UTC(2026, 10, 24)
 // V8 grows its young generation with the allocation rate; this caps it (see RESULTS.md)
 const YOUNG_GENERATION_CAP = '--max-semi-space-size=16'
@@ -43,8 +56,14 @@ const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '250000,1000000,2000000' },
     vancouver: { type: 'string', default: '/work/shared/data/vancouver-crime' },
-    parts: { type: 'string', default: 'atlanta,vancouver,ids' },
+    parts: {
+      type: 'string',
+      default: `parsers,atlanta,vancouver,ids,db${process.env.INGEST_BENCH_DB_1M === '1' ? ',db-1m' : ''}`,
+    },
+    'database-url': { type: 'string', default: 'postgres://root@127.0.0.1:5432/test' },
     child: { type: 'string' },
+    'child-db': { type: 'string' },
+    files: { type: 'string' },
   },
 })
 
@@ -53,19 +72,49 @@ async function main(): Promise<void> {
   console.log(
     `- machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
   )
-  console.log(`- node ${process.version}, commit ${gitCommit()}\n`)
+  console.log(`- node ${process.version}, commit ${gitCommit(ROOT)}\n`)
   const parts = new Set(values.parts.split(','))
+  if (parts.has('parsers')) await benchParsers()
   if (parts.has('atlanta')) await benchAtlanta()
   if (parts.has('vancouver'))
     await benchVancouver(values.sizes.split(',').map(Number), values.vancouver)
-  if (parts.has('ids')) await benchAtlantaShaped(1_000_000)
+  if (parts.has('ids')) await withAtlantaShaped(1_000_000, '', benchIds)
+  if (parts.has('db') || parts.has('db-1m')) await printDatabaseHeader()
+  if (parts.has('db')) await benchDatabase('Atlanta, five files', atlantaFiles())
+  if (parts.has('db-1m'))
+    await withAtlantaShaped(1_000_000, '', (file) =>
+      benchDatabase('1M Atlanta-shaped rows', [file]),
+    )
+  console.log('')
+}
+
+function atlantaFiles(): string[] {
+  return ATLANTA_FILES.map((f) => join(ATLANTA, `${f}.csv.gz`))
+}
+
+async function benchParsers(): Promise<void> {
+  // imported here (and the DB half below) so the measuring children load only what they use
+  const { loadTexts, parserBehaviourTable, parserSpeedTable } =
+    await import('./lib/ingest-parsers.js')
+  console.log('## CSV parsers on the real files (records/s, ratio to csv-parse)\n')
+  console.log('64 KiB text chunks, one warm-up round then the best of 3; "(differs)" marks records')
+  console.log(
+    "that are not csv-parse's field for field. Vancouver: the seven yearly files as one.\n",
+  )
+  const atlanta = loadTexts(atlantaFiles())
+  const years = readdirSync(values.vancouver).filter((f) => f.endsWith('.csv.gz'))
+  const vancouver = loadTexts(
+    years.sort().map((f) => join(values.vancouver, f)),
+    'VPD 2020–2026',
+  )
+  console.log(`${await parserSpeedTable([...atlanta, ...vancouver])}\n`)
+  console.log('### The parsers on the bad-file corpus (test/fixtures/ingest/bad)\n')
+  console.log(`${await parserBehaviourTable(CORPUS)}\n`)
 }
 
 async function benchAtlanta(): Promise<void> {
   const t0 = performance.now()
-  const { snap, bbox, segments } = await atlantaSnapper(
-    join(ATLANTA, 'central-atlanta-filtered.osm.pbf'),
-  )
+  const { snap, bbox, segments } = await atlantaSnapper(ATLANTA_PBF)
   console.log(
     `## Atlanta (real SnapIndex: ${segments} drive segments, built in ${Math.round(performance.now() - t0)} ms)\n`,
   )
@@ -122,19 +171,11 @@ async function benchVancouver(sizes: readonly number[], dir: string): Promise<vo
       'Each size in its own child process; peak RSS = maxRSS of that process during the ingest,',
     )
     console.log('live heap = heapUsed after a full GC at the end (what the run retains).\n')
-    console.log(
-      '| rows | MB | node flags | ingest rows/s | csv-parse rows/s | ratio | peak RSS MB | live heap MB |',
-    )
-    console.log('|---:|---:|---|---:|---:|---:|---:|---:|')
+    printChildHeader()
     for (const rows of sizes) {
       const file = join(work, `vpd-${rows}.csv`)
       await writeVancouverCsv(dir, file, rows)
-      for (const flags of [[], [YOUNG_GENERATION_CAP]]) {
-        const r = runChild(file, flags)
-        console.log(
-          `| ${r.rows} | ${(r.bytes / 1e6).toFixed(0)} | ${flags.join(' ') || 'default'} | ${k(r.ingestRowsPerS)} | ${k(r.peerRowsPerS)} | ${ratio(r.ingestMs, r.peerMs)} | ${r.peakRssMb} | ${r.liveHeapMb} |`,
-        )
-      }
+      for (const flags of [[], [YOUNG_GENERATION_CAP]]) printChildRow(runChild(file, flags), flags)
       rmSync(file)
     }
     console.log('')
@@ -143,30 +184,52 @@ async function benchVancouver(sizes: readonly number[], dir: string): Promise<vo
   }
 }
 
-async function benchAtlantaShaped(rows: number): Promise<void> {
+/** Writes `rows` Atlanta-shaped rows (writeAtlantaCsv) to a temp file for `use`, then deletes it. */
+async function withAtlantaShaped(
+  rows: number,
+  idPrefix: string,
+  use: (file: string) => Promise<void> | void,
+): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'patrol-ingest-bench-'))
   try {
     const file = join(work, `apd-${rows}.csv`)
-    await writeAtlantaCsv(join(ATLANTA, 'COBRA-2022.csv.gz'), file, rows)
-    console.log(
-      '## Atlanta-shaped rows with distinct ids (parse + validate + in-file duplicate check)\n',
-    )
-    console.log(
-      'COBRA-2022 repeated with suffixed offense_ids, no bbox, no snap; one child per run.\n',
-    )
-    console.log(
-      '| rows | MB | node flags | ingest rows/s | csv-parse rows/s | ratio | peak RSS MB | live heap MB |',
-    )
-    console.log('|---:|---:|---|---:|---:|---:|---:|---:|')
-    for (const flags of [[], [YOUNG_GENERATION_CAP]]) {
-      const r = runChild(file, flags)
-      console.log(
-        `| ${r.rows} | ${(r.bytes / 1e6).toFixed(0)} | ${flags.join(' ') || 'default'} | ${k(r.ingestRowsPerS)} | ${k(r.peerRowsPerS)} | ${ratio(r.ingestMs, r.peerMs)} | ${r.peakRssMb} | ${r.liveHeapMb} |`,
-      )
-    }
-    console.log('')
+    await writeAtlantaCsv(join(ATLANTA, 'COBRA-2022.csv.gz'), file, rows, idPrefix)
+    await use(file)
   } finally {
     rmSync(work, { recursive: true, force: true })
+  }
+}
+
+async function benchIds(file: string): Promise<void> {
+  console.log(
+    '## Atlanta-shaped rows with distinct ids (parse + validate + in-file duplicate check)\n',
+  )
+  console.log(
+    "COBRA-2022 repeated to 1M rows with suffixed offense_ids (11 digits, kept as numbers; with 'APD-' in front, kept as strings), no bbox, no snap; one child per run.\n",
+  )
+  printChildHeader('ids')
+  for (const flags of [[], [YOUNG_GENERATION_CAP]])
+    printChildRow(runChild(file, flags), flags, 'digits')
+  await withAtlantaShaped(1_000_000, 'APD-', (text) => {
+    printChildRow(runChild(text, [YOUNG_GENERATION_CAP]), [YOUNG_GENERATION_CAP], "'APD-' text")
+  })
+  console.log('')
+}
+
+async function printDatabaseHeader(): Promise<void> {
+  const { DB_LOAD_HEADER, DB_LOAD_NOTE } = await import('./lib/ingest-db.js')
+  console.log('## Full load through the service (uploadIncidents: COPY or INSERT, stage, merge)\n')
+  console.log(`${DB_LOAD_NOTE} Child node flag: ${YOUNG_GENERATION_CAP} (as \`npm start\`).\n`)
+  console.log(DB_LOAD_HEADER)
+}
+
+async function benchDatabase(label: string, files: readonly string[]): Promise<void> {
+  const { formatDbLoad } = await import('./lib/ingest-db.js')
+  for (const backend of ['pglite', 'postgres'] as const) {
+    const args = [YOUNG_GENERATION_CAP, ...process.execArgv, import.meta.filename]
+    args.push('--child-db', backend, '--files', files.join(','))
+    args.push('--database-url', values['database-url'])
+    console.log(formatDbLoad(label, runJson<DbLoadResult>(args)))
   }
 }
 
@@ -182,10 +245,26 @@ interface ChildResult {
 }
 
 function runChild(file: string, flags: readonly string[]): ChildResult {
-  const args = [...flags, ...process.execArgv, import.meta.filename, '--child', file]
-  const child = spawnSync(process.execPath, args, { encoding: 'utf8' })
-  if (child.status !== 0) throw new Error(`child run failed: ${child.stderr}`)
-  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as ChildResult
+  return runJson<ChildResult>([
+    ...flags,
+    ...process.execArgv,
+    import.meta.filename,
+    '--child',
+    file,
+  ])
+}
+
+function printChildHeader(first = 'rows'): void {
+  console.log(
+    `| ${first} | MB | node flags | ingest rows/s | csv-parse rows/s | ratio | peak RSS MB | live heap MB |`,
+  )
+  console.log(`|${first === 'rows' ? '---:' : '---'}|---:|---|---:|---:|---:|---:|---:|`)
+}
+
+function printChildRow(r: ChildResult, flags: readonly string[], first = String(r.rows)): void {
+  console.log(
+    `| ${first} | ${(r.bytes / 1e6).toFixed(0)} | ${flags.join(' ') || 'default'} | ${k(r.ingestRowsPerS)} | ${k(r.peerRowsPerS)} | ${ratio(r.ingestMs, r.peerMs)} | ${r.peakRssMb} | ${r.liveHeapMb} |`,
+  )
 }
 
 /** Child process: one ingest (peak RSS and live heap read right after it), then the peer. */
@@ -209,25 +288,16 @@ async function childRun(file: string): Promise<void> {
   )
 }
 
-function k(rowsPerS: number): string {
-  return `${Math.round(rowsPerS / 1000)}k`
-}
-
-/** How many times slower than the peer (csv-parse alone) the ingest ran. */
-function ratio(ms: number, peerMs: number): string {
-  return `${(ms / peerMs).toFixed(2)}×`
-}
-
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    }).trim()
-  } catch {
-    return 'unknown'
-  }
-}
-
 if (values.child) await childRun(values.child)
-else await main()
+else if (values['child-db']) {
+  const { measureDbLoad } = await import('./lib/ingest-db.js')
+  const result = await measureDbLoad({
+    backend: values['child-db'] as LoadBackend,
+    databaseUrl: values['database-url'],
+    pbf: ATLANTA_PBF,
+    files: values.files!.split(','),
+    warmUp: join(ATLANTA, 'COBRA-2020.csv.gz'),
+    now: NOW,
+  })
+  console.log(JSON.stringify(result))
+} else await main()

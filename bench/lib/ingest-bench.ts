@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'node:child_process'
 import { createReadStream, createWriteStream, readdirSync } from 'node:fs'
 import { once } from 'node:events'
 import { join } from 'node:path'
@@ -109,13 +110,15 @@ export async function writeVancouverCsv(dir: string, target: string, rows: numbe
 
 /**
  * Writes an APD new-RMS CSV of `rows` data rows: COBRA-2022's rows repeated, the k-th repeat's
- * offense_id suffixed with k (2 digits, so ids stay 11 digits like real ones plus two) so every row
- * stays distinct for the duplicate check. At most 100 repeats (1.79M rows).
+ * offense_id suffixed with k (2 digits: the 9-digit ids become 11) so every row stays distinct
+ * for the duplicate check. `idPrefix` (e.g. 'APD-') turns the ids into text, which the check keeps
+ * as strings instead of numbers. At most 100 repeats (1.79M rows).
  */
 export async function writeAtlantaCsv(
   cobra2022Gz: string,
   target: string,
   rows: number,
+  idPrefix = '',
 ): Promise<void> {
   const chunks: Buffer[] = []
   for await (const chunk of createReadStream(cobra2022Gz).pipe(createGunzip())) chunks.push(chunk)
@@ -126,11 +129,39 @@ export async function writeAtlantaCsv(
     const take = body.slice(0, Math.min(body.length, rows - written))
     if (repeat > 99) throw new Error(`at most ${100 * body.length} rows - ask for fewer`)
     const suffix = String(repeat).padStart(2, '0')
-    if (!out.write(stringify(take.map(([id, ...rest]) => [`${id}${suffix}`, ...rest])))) {
+    if (
+      !out.write(stringify(take.map(([id, ...rest]) => [`${idPrefix}${id}${suffix}`, ...rest])))
+    ) {
       await once(out, 'drain')
     }
     written += take.length
   }
   out.end()
   await once(out, 'finish')
+}
+
+/** Runs node with `args` (flags, a script, its options) and parses the JSON line it prints last. */
+export function runJson<T>(args: readonly string[]): T {
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8' })
+  if (child.status !== 0) throw new Error(`child run failed: ${child.stderr}`)
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as T
+}
+
+/** Rows per second as thousands, e.g. '172k'. */
+export function k(rowsPerS: number): string {
+  return `${Math.round(rowsPerS / 1000)}k`
+}
+
+/** How many times the peer's time the measured run took, e.g. '0.70×'. */
+export function ratio(ms: number, peerMs: number): string {
+  return `${(ms / peerMs).toFixed(2)}×`
+}
+
+/** The short commit of the checkout at `cwd`, or 'unknown'. */
+export function gitCommit(cwd: string): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' }).trim()
+  } catch {
+    return 'unknown'
+  }
 }
