@@ -3,6 +3,7 @@ import { addBasicCommands } from './basic-commands.js'
 import { addIncidentCommands } from './incident-commands.js'
 import { addNetworkCommands } from './network-commands.js'
 import { addPlanCommands } from './plan-commands.js'
+import { addReportCommands } from './report-commands.js'
 import { addRiskCommands } from './risk-commands.js'
 import { addScheduleCommands } from './schedule-commands.js'
 
@@ -20,5 +21,6 @@ addIncidentCommands(program)
 addRiskCommands(program)
 addPlanCommands(program)
 addScheduleCommands(program)
+addReportCommands(program)
 
 await program.parseAsync(process.argv)
