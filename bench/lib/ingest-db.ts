@@ -151,13 +151,13 @@ export const DB_LOAD_NOTE = [
 
 /** The load table's header rows. */
 export const DB_LOAD_HEADER = [
-  '| data | database | rows | accepted | rejected | inserted | load rows/s | parse rows/s | load ÷ parse | RSS before → during load MB | maxRSS MB |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| data | database | node flags | rows | accepted | rejected | inserted | load rows/s | parse rows/s | load ÷ parse | RSS before → during load MB | maxRSS MB |',
+  '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 ].join('\n')
 
 /** One row of the load table. */
-export function formatDbLoad(label: string, r: DbLoadResult): string {
+export function formatDbLoad(label: string, flags: string, r: DbLoadResult): string {
   const rate = (ms: number) => `${Math.round(r.rows / ms)}k`
   const database = r.backend === 'pglite' ? 'PGlite (memory)' : 'PostgreSQL'
-  return `| ${label} | ${database} | ${r.rows} | ${r.accepted} | ${r.rejected} | ${r.inserted} | ${rate(r.loadMs)} | ${rate(r.parseMs)} | ${(r.loadMs / r.parseMs).toFixed(2)}× | ${r.rssBeforeMb} → ${r.rssPeakLoadMb} | ${r.maxRssMb} |`
+  return `| ${label} | ${database} | ${flags} | ${r.rows} | ${r.accepted} | ${r.rejected} | ${r.inserted} | ${rate(r.loadMs)} | ${rate(r.parseMs)} | ${(r.loadMs / r.parseMs).toFixed(2)}× | ${r.rssBeforeMb} → ${r.rssPeakLoadMb} | ${r.maxRssMb} |`
 }
