@@ -60,6 +60,7 @@ export function addPlanCommands(program: Command): void {
       30,
     )
     .option('--exploration <share>', 'share of stops on sampled lower-risk segments', Number, 0.1)
+    .option('--max-dwells <n>', 'dosage cap: most dwells on one segment per shift', Number)
     .option(
       '--as-of <instant>',
       'instant of the risk snapshot (default: the latest before the shift)',
@@ -81,6 +82,7 @@ export function addPlanCommands(program: Command): void {
             dwell: number
             minRevisit: number
             exploration: number
+            maxDwells?: number
             asOf?: string
             suppress?: string[]
             include?: string[]
@@ -111,6 +113,7 @@ export function addPlanCommands(program: Command): void {
                 dwellMinutes: opts.dwell,
                 minRevisitMinutes: opts.minRevisit,
                 explorationShare: opts.exploration,
+                maxDwellsPerSegment: opts.maxDwells,
                 asOf: opts.asOf ? new Date(opts.asOf) : undefined,
                 suppress: opts.suppress ? { segments: opts.suppress } : undefined,
                 include: opts.include ? { segments: opts.include } : undefined,

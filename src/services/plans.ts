@@ -61,6 +61,8 @@ export interface PlanInput {
   }[]
   readonly dwellMinutes?: number
   readonly minRevisitMinutes?: number
+  /** Dosage cap: most dwells on one segment per shift, all units together (default one per started hour). */
+  readonly maxDwellsPerSegment?: number
   readonly explorationShare?: number
   readonly seed: number
   readonly include?: {
@@ -276,6 +278,7 @@ export async function makePlan(
       prizes: hourlyPrizes(snapshot, risk, shiftStartMs, input.shiftHours),
       dwellMinutes: input.dwellMinutes,
       minRevisitMinutes: input.minRevisitMinutes,
+      maxDwellsPerPlace: input.maxDwellsPerSegment,
       explorationShare: input.explorationShare,
       seed: input.seed,
       include: placesIn(risk, input.include, 'include'),

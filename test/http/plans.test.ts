@@ -170,6 +170,21 @@ describe.each(DIALECTS)('%s: shift plans over HTTP', (dialect) => {
       )
     })
 
+    it('keeps the dosage cap: no segment dwelt on more than the cap allows', async () => {
+      const counts = (p: any) => {
+        const n = new Map<string, number>()
+        for (const s of p.units.flatMap((u: any) => u.stops))
+          n.set(s.segmentId, (n.get(s.segmentId) ?? 0) + 1)
+        return Math.max(...n.values())
+      }
+      expect(counts(plan)).toBeGreaterThan(1) // the hottest places are revisited when allowed
+      const capped = (await post({ ...baseRequest, maxDwellsPerSegment: 1 })).json()
+      expect(counts(capped)).toBe(1)
+      expect((await post({ ...baseRequest, maxDwellsPerSegment: 0 })).json().errors[0].field).toBe(
+        'body.maxDwellsPerSegment',
+      )
+    })
+
     it('plans a foot beat around a point', async () => {
       const res = await post({
         ...baseRequest,

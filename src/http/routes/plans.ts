@@ -77,6 +77,13 @@ export const PlanBody = Type.Object(
     dwellMinutes: Type.Number({ exclusiveMinimum: 0, maximum: 240, default: 12 }),
     minRevisitMinutes: Type.Number({ minimum: 0, maximum: 1440, default: 30 }),
     explorationShare: Type.Number({ minimum: 0, maximum: 0.5, default: 0.1 }),
+    maxDwellsPerSegment: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 48,
+        description: 'dosage cap: most dwells on one segment per shift, all units together',
+      }),
+    ),
     seed: Type.Integer({ minimum: -2147483648, maximum: 2147483647 }),
     include: Type.Optional(Area),
     suppress: Type.Optional(Area),
