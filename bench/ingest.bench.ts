@@ -5,8 +5,8 @@
  *   npx tsx bench/ingest.bench.ts [--parts parsers,atlanta,vancouver,ids,db,db-1m]
  *     [--sizes 250000,1000000,2000000] [--vancouver <dir>] [--database-url <postgres url>]
  *
- * 0. parsers: the installed CSV parsers on the real files (records/s, identical records) and on
- *    the bad-file corpus; the ingest's own CSV stage (papaparse's core parser) beside them.
+ * 0. parsers: csv-parse and papaparse on the real files (records/s, identical records) and on the
+ *    bad-file corpus, the ingest's own CSV stage (papaparse's core parser) beside them.
  * 1. atlanta: the five COBRA files, snapped with the network core's SnapIndex over the demo PBF,
  *    once against the network bbox (rows outside are rejected before snapping) and once without
  *    a bbox (every located row goes to the snapper). Peer: csv-parse alone over the same bytes.

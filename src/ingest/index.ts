@@ -6,7 +6,7 @@
  * header → profile (fingerprint or name) → per row: rules in RULES order → Incident or Reject →
  * batches of `batchSize`.
  *
- * The parser: papaparse splits our exports 5–9× faster than csv-parse with the same records
+ * The parser: papaparse splits our exports 5–8× faster than csv-parse with the same records
  * (bench/RESULTS.md, Ingest); record-splitter.ts adds what csv-parse gave us (start lines, a
  * record-size cap, strict quotes: a bad quote rejects its row, an unclosed one fails the file).
  *

@@ -30,7 +30,9 @@ interface StepResult {
 
 /**
  * Splits decoded text into CSV records, chunk by chunk, with papaparse's core parser (an
- * indexOf-driven splitter, 3–4× csv-parse on our files; bench/RESULTS.md "Parser choice").
+ * indexOf-driven splitter: this stage runs 5–8× csv-parse on the COBRA and VPD files,
+ * bench/RESULTS.md, Ingest). Its Node stream is not used: it drops the parser's quote errors and
+ * guesses the line break from the first chunk.
  * It keeps the rules csv-parse gave the ingest: physical start lines (CRLF, LF and CR each end
  * one line, inside quotes too), empty lines skipped, a quote inside an unquoted field or text
  * after a closing quote skips just that record ('malformed'), and an unclosed quote or a record
