@@ -6,9 +6,9 @@ import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
-import { importNetworkFile } from '../../src/services/network-import.js'
 import { runPatrol, startPatrol } from '../helpers/cli.js'
-import { openTestDatabase } from '../helpers/db.js'
+import { seedAtlanta } from '../helpers/atlanta.js'
+import { openTestDatabase, schemaUrlOf } from '../helpers/db.js'
 
 /** The 2022 APD export repeated with distinct ids: long enough to kill mid-load. */
 function buildLargeExport(copies: number): string {
@@ -40,17 +40,8 @@ describe.runIf(process.env.TEST_DATABASE_URL)('postgres: killing an incident imp
 
   beforeAll(async () => {
     handle = await openTestDatabase('postgres')
-    const schema = (
-      await handle.db
-        .selectNoFrom((eb) => eb.fn<string>('current_schema').as('s'))
-        .executeTakeFirstOrThrow()
-    ).s
-    databaseUrl = `${process.env.TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`
-    await importNetworkFile(
-      handle.db,
-      createReadStream('data/atlanta/central-atlanta-filtered.osm.pbf'),
-      { name: 'atlanta', sourceName: 'test' },
-    )
+    databaseUrl = (await schemaUrlOf(handle)).url
+    await seedAtlanta(handle, { timezone: false })
     file = buildLargeExport(12)
   }, 120_000)
   afterAll(async () => {

@@ -1,12 +1,10 @@
-import { createReadStream, existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/connect.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
-import { uploadIncidents } from '../../src/services/incident-upload.js'
-import { NetworkCache } from '../../src/services/network-cache.js'
-import { importNetworkFile } from '../../src/services/network-import.js'
+import { seedAtlanta } from '../helpers/atlanta.js'
 import { jsonSummary, runPatrol } from '../helpers/cli.js'
 
 describe('patrol backtest, tune and risk snapshot', () => {
@@ -16,24 +14,9 @@ describe('patrol backtest, tune and risk snapshot', () => {
   beforeAll(async () => {
     const handle = await openDatabase({ pgliteDir: env.PGLITE_DIR })
     await migrateToLatest(handle.db)
-    await importNetworkFile(
-      handle.db,
-      createReadStream('data/atlanta/central-atlanta-filtered.osm.pbf'),
-      { name: 'atlanta', sourceName: 'test', timezone: 'America/New_York' },
-    )
-    const files = ['2021', '2022'].map((y) => ({
-      name: y,
-      open: () => createReadStream(`data/atlanta/COBRA-${y}.csv.gz`),
-    }))
-    await uploadIncidents(handle, new NetworkCache(handle.db), {
-      networkName: 'atlanta',
-      files,
-      dryRun: false,
-      now: new Date('2026-11-24T12:00:00Z'),
-    })
+    await seedAtlanta(handle, { years: ['2021', '2022'], now: new Date('2026-11-24T12:00:00Z') })
     await handle.close()
   })
-  afterAll(() => undefined)
 
   it('writes report.md, metrics.json and the hit-rate plot for a window', async () => {
     const out = join(root, 'bt')

@@ -1,14 +1,9 @@
-import { createReadStream } from 'node:fs'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
-import { saveStation } from '../../src/db/plans.js'
-import { uploadIncidents } from '../../src/services/incident-upload.js'
-import { NetworkCache } from '../../src/services/network-cache.js'
-import { importNetworkFile } from '../../src/services/network-import.js'
-import { RiskService } from '../../src/services/risk.js'
 import { jsonSummary, runPatrol, startPatrol } from '../helpers/cli.js'
-import { openTestDatabase } from '../helpers/db.js'
+import { seedAtlanta } from '../helpers/atlanta.js'
+import { openTestDatabase, schemaUrlOf } from '../helpers/db.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -21,44 +16,15 @@ describe.runIf(process.env.TEST_DATABASE_URL)(
 
     beforeAll(async () => {
       handle = await openTestDatabase('postgres')
-      const schema = (
-        await handle.db
-          .selectNoFrom((eb) => eb.fn<string>('current_schema').as('s'))
-          .executeTakeFirstOrThrow()
-      ).s
+      const { url, schema } = await schemaUrlOf(handle)
       jobSchema = `${schema}_jobs`
-      env = {
-        DATABASE_URL: `${process.env.TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-        JOB_SCHEMA: jobSchema,
-      }
-      const networks = new NetworkCache(handle.db)
-      const risk = new RiskService(handle.db, networks)
-      await importNetworkFile(
-        handle.db,
-        createReadStream('data/atlanta/central-atlanta-filtered.osm.pbf'),
-        { name: 'atlanta', sourceName: 'test', timezone: 'America/New_York' },
-      )
-      const files = ['2021', '2022'].map((y) => ({
-        name: y,
-        open: () => createReadStream(`data/atlanta/COBRA-${y}.csv.gz`),
-      }))
-      await uploadIncidents(handle, networks, {
-        networkName: 'atlanta',
-        files,
-        dryRun: false,
+      env = { DATABASE_URL: url, JOB_SCHEMA: jobSchema }
+      await seedAtlanta(handle, {
+        years: ['2021', '2022'],
         now: new Date('2022-01-01T00:00:00Z'),
+        station: true,
+        snapshotAsOf: '2022-03-07T00:00:00-05:00',
       })
-      await saveStation(handle.db, 'atlanta', {
-        code: 'apd-zone-5',
-        label: 'Zone 5',
-        lon: -84.3935,
-        lat: 33.7633,
-      })
-      await risk.refreshSnapshots(
-        (await networks.find('atlanta'))!,
-        new Date('2022-03-07T00:00:00-05:00'),
-        'test',
-      )
     })
     afterAll(async () => {
       if (handle?.backend.kind === 'postgres')

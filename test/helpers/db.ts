@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { sql } from 'kysely'
 import { openDatabase, type DbHandle } from '../../src/db/connect.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 
@@ -35,4 +36,16 @@ export async function openTestDatabase(
     throw err
   }
   return dialect === 'pglite' ? handle : { ...handle, close }
+}
+
+/** A DATABASE_URL that opens the test database's own schema (for spawned CLI processes). */
+export async function schemaUrlOf(handle: DbHandle): Promise<{ url: string; schema: string }> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(
+    handle.db,
+  )
+  const schema = rows[0]!.schema
+  return {
+    url: `${process.env.TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    schema,
+  }
 }

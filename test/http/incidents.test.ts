@@ -1,9 +1,9 @@
-import { createReadStream, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
-import { importNetworkFile } from '../../src/services/network-import.js'
 import { buildTestApp, multipart } from '../helpers/app.js'
+import { seedAtlanta } from '../helpers/atlanta.js'
 import { DIALECTS, openTestDatabase } from '../helpers/db.js'
 
 const COBRA_2022 = readFileSync('data/atlanta/COBRA-2022.csv.gz')
@@ -48,11 +48,7 @@ describe.each(DIALECTS)('%s: incident uploads over HTTP', (dialect) => {
 
   beforeAll(async () => {
     handle = await openTestDatabase(dialect)
-    await importNetworkFile(
-      handle.db,
-      createReadStream('data/atlanta/central-atlanta-filtered.osm.pbf'),
-      { name: 'atlanta', sourceName: 'test' },
-    )
+    await seedAtlanta(handle, { timezone: false })
     app = await buildTestApp(handle, { UPLOAD_LIMIT_BYTES: String(2 * 1024 * 1024) })
   })
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { check } from '@placemarkio/check-geojson'
 import { gpx, kml } from '@tmcw/togeojson'
 import { DOMParser } from '@xmldom/xmldom'
@@ -6,17 +6,12 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
 import { findNetwork } from '../../src/db/networks.js'
-import { saveStation } from '../../src/db/plans.js'
 import { syncServiceTypes } from '../../src/db/reports.js'
 import { parseServiceTypes } from '../../src/reports/index.js'
-import { uploadIncidents } from '../../src/services/incident-upload.js'
-import { NetworkCache } from '../../src/services/network-cache.js'
-import { importNetworkFile } from '../../src/services/network-import.js'
-import { RiskService } from '../../src/services/risk.js'
 import { buildTestApp } from '../helpers/app.js'
+import { seedAtlanta, ZONE5 } from '../helpers/atlanta.js'
 import { DIALECTS, openTestDatabase } from '../helpers/db.js'
 
-const ZONE5 = { lon: -84.3935, lat: 33.7633 }
 const AS_OF = '2022-03-04T00:00:00-05:00'
 const car = (id: string) => ({ id, mode: 'drive', start: { station: 'apd-zone-5' } })
 const baseRequest = {
@@ -37,24 +32,11 @@ describe.each(DIALECTS)('%s: shift plans over HTTP', (dialect) => {
 
   beforeAll(async () => {
     handle = await openTestDatabase(dialect)
-    const networks = new NetworkCache(handle.db)
-    const risk = new RiskService(handle.db, networks)
-    await importNetworkFile(
-      handle.db,
-      createReadStream('data/atlanta/central-atlanta-filtered.osm.pbf'),
-      { name: 'atlanta', sourceName: 'test', timezone: 'America/New_York' },
-    )
-    const files = ['2021', '2022'].map((y) => ({
-      name: y,
-      open: () => createReadStream(`data/atlanta/COBRA-${y}.csv.gz`),
-    }))
-    await uploadIncidents(handle, networks, {
-      networkName: 'atlanta',
-      files,
-      dryRun: false,
+    await seedAtlanta(handle, {
+      years: ['2021', '2022'],
       now: new Date('2022-01-01T00:00:00Z'),
+      station: true,
     })
-    await saveStation(handle.db, 'atlanta', { code: 'apd-zone-5', label: 'Zone 5', ...ZONE5 })
     app = await buildTestApp(handle)
     await app.inject({
       method: 'POST',

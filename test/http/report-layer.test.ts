@@ -1,14 +1,12 @@
 // Every report here is SYNTHETIC: no real 311 data exists for our cities, and nothing here claims a forecast gain.
-import { createReadStream, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
 import { syncServiceTypes } from '../../src/db/reports.js'
 import { parseServiceTypes } from '../../src/reports/index.js'
-import { uploadIncidents } from '../../src/services/incident-upload.js'
-import { NetworkCache } from '../../src/services/network-cache.js'
-import { importNetworkFile } from '../../src/services/network-import.js'
 import { buildTestApp } from '../helpers/app.js'
+import { seedAtlanta } from '../helpers/atlanta.js'
 import { openTestDatabase } from '../helpers/db.js'
 
 describe('pglite: the resident-reports layer of risk', () => {
@@ -36,21 +34,7 @@ describe('pglite: the resident-reports layer of risk', () => {
       t.code === 'suspicious' ? { ...t, risk: { enabled: true, weight: 0.1, cap: 0.2 } } : t,
     )
     await syncServiceTypes(handle.db, types)
-    await importNetworkFile(
-      handle.db,
-      createReadStream('data/atlanta/central-atlanta-filtered.osm.pbf'),
-      { name: 'atlanta', sourceName: 'test', timezone: 'America/New_York' },
-    )
-    const files = ['2022'].map((y) => ({
-      name: y,
-      open: () => createReadStream(`data/atlanta/COBRA-${y}.csv.gz`),
-    }))
-    await uploadIncidents(handle, new NetworkCache(handle.db), {
-      networkName: 'atlanta',
-      files,
-      dryRun: false,
-      now: new Date('2022-11-01T00:00:00Z'),
-    })
+    await seedAtlanta(handle, { years: ['2022'] })
     app = await buildTestApp(handle)
   })
   afterAll(async () => {

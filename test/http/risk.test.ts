@@ -1,18 +1,14 @@
-import { createReadStream } from 'node:fs'
 import { check } from '@placemarkio/check-geojson'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
 import { findNetwork } from '../../src/db/networks.js'
 import { findSnapshot } from '../../src/db/risk.js'
-import { uploadIncidents } from '../../src/services/incident-upload.js'
 import { NetworkCache } from '../../src/services/network-cache.js'
-import { importNetworkFile } from '../../src/services/network-import.js'
-import { RiskService } from '../../src/services/risk.js'
 import { buildTestApp } from '../helpers/app.js'
+import { seedAtlanta } from '../helpers/atlanta.js'
 import { DIALECTS, openTestDatabase } from '../helpers/db.js'
 
-const PBF = 'data/atlanta/central-atlanta-filtered.osm.pbf'
 const AT = '2022-03-04T20:00:00-05:00'
 
 describe.each(DIALECTS)('%s: risk over HTTP', (dialect) => {
@@ -22,28 +18,15 @@ describe.each(DIALECTS)('%s: risk over HTTP', (dialect) => {
 
   beforeAll(async () => {
     handle = await openTestDatabase(dialect)
-    const networks = new NetworkCache(handle.db)
-    const risk = new RiskService(handle.db, networks)
-    // no --timezone: the first upload's profile (America/New_York) sets it
-    await importNetworkFile(handle.db, createReadStream(PBF), {
-      name: 'atlanta',
-      sourceName: 'test',
+    // no timezone at import: the first upload's profile (America/New_York) sets it
+    const { upload } = await seedAtlanta(handle, {
+      timezone: false,
+      years: ['2021', '2022'],
+      now: new Date('2026-11-24T12:00:00Z'),
+      rescore: true,
     })
-    const files = ['2021', '2022'].map((y) => ({
-      name: `COBRA-${y}.csv.gz`,
-      open: () => createReadStream(`data/atlanta/COBRA-${y}.csv.gz`),
-    }))
-    const outcome = await uploadIncidents(
-      handle,
-      networks,
-      { networkName: 'atlanta', files, dryRun: false, now: new Date('2026-11-24T12:00:00Z') },
-      risk,
-    )
-    snapshotCount = outcome.snapshots?.length ?? 0
-    await importNetworkFile(handle.db, createReadStream(PBF), {
-      name: 'no-zone',
-      sourceName: 'test',
-    })
+    snapshotCount = upload?.snapshots?.length ?? 0
+    await seedAtlanta(handle, { name: 'no-zone', timezone: false })
     app = await buildTestApp(handle)
   })
   afterAll(async () => {

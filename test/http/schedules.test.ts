@@ -1,16 +1,11 @@
-import { createReadStream } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
-import { saveStation } from '../../src/db/plans.js'
 import { createLogger } from '../../src/log.js'
-import { uploadIncidents } from '../../src/services/incident-upload.js'
 import { createJobQueue } from '../../src/services/job-queue.js'
-import { NetworkCache } from '../../src/services/network-cache.js'
-import { importNetworkFile } from '../../src/services/network-import.js'
-import { RiskService } from '../../src/services/risk.js'
 import { runScheduleSlot } from '../../src/services/schedules.js'
 import { buildTestApp } from '../helpers/app.js'
+import { seedAtlanta } from '../helpers/atlanta.js'
 import { openTestDatabase } from '../helpers/db.js'
 
 // The job path on PostgreSQL (pg-boss, several workers, kill -9) is test/cli/schedule-workers.test.ts.
@@ -24,35 +19,13 @@ describe('pglite: weekly schedules over HTTP, jobs in-process', () => {
 
   beforeAll(async () => {
     handle = await openTestDatabase('pglite')
-    const networks = new NetworkCache(handle.db)
-    const risk = new RiskService(handle.db, networks)
-    planCtx = { db: handle.db, networks, risk }
-    await importNetworkFile(
-      handle.db,
-      createReadStream('data/atlanta/central-atlanta-filtered.osm.pbf'),
-      { name: 'atlanta', sourceName: 'test', timezone: 'America/New_York' },
-    )
-    const files = ['2021', '2022'].map((y) => ({
-      name: y,
-      open: () => createReadStream(`data/atlanta/COBRA-${y}.csv.gz`),
-    }))
-    await uploadIncidents(handle, networks, {
-      networkName: 'atlanta',
-      files,
-      dryRun: false,
+    const { networks, risk } = await seedAtlanta(handle, {
+      years: ['2021', '2022'],
       now: new Date('2022-01-01T00:00:00Z'),
+      station: true,
+      snapshotAsOf: '2022-03-07T00:00:00-05:00',
     })
-    await saveStation(handle.db, 'atlanta', {
-      code: 'apd-zone-5',
-      label: 'Zone 5',
-      lon: -84.3935,
-      lat: 33.7633,
-    })
-    await risk.refreshSnapshots(
-      (await networks.find('atlanta'))!,
-      new Date('2022-03-07T00:00:00-05:00'),
-      'test',
-    )
+    planCtx = { db: handle.db, networks, risk }
     queue = createJobQueue(handle, undefined, createLogger('silent'))
     app = await buildTestApp(handle, {}, undefined, { networks, risk, jobs: queue })
   })

@@ -5,8 +5,8 @@ import type { DbHandle } from '../../src/db/connect.js'
 import { syncServiceTypes } from '../../src/db/reports.js'
 import { parseServiceTypes } from '../../src/reports/index.js'
 import { NetworkCache } from '../../src/services/network-cache.js'
-import { importNetworkFile } from '../../src/services/network-import.js'
 import { importReports } from '../../src/services/report-import.js'
+import { seedAtlanta } from '../helpers/atlanta.js'
 import { openTestDatabase } from '../helpers/db.js'
 
 const EXPORT = 'test/fixtures/reports/synthetic-311-export.csv'
@@ -39,11 +39,7 @@ describe('importReports (pglite)', () => {
       handle.db,
       parseServiceTypes(readFileSync('data/report-types.json', 'utf8')),
     )
-    await importNetworkFile(
-      handle.db,
-      createReadStream('data/atlanta/central-atlanta-filtered.osm.pbf'),
-      { name: 'atlanta', sourceName: 'test', timezone: 'America/New_York' },
-    )
+    await seedAtlanta(handle)
   })
   afterAll(async () => {
     await handle?.close()
