@@ -1,5 +1,5 @@
 import type { StreetGraph } from '../../src/network/index.js'
-import { mulberry32 } from './mulberry32.js'
+import { mulberry32 } from '../../src/routing/index.js'
 
 /**
  * Node indexes of the largest strongly connected component, ascending (Kosaraju, iterative).

@@ -1,5 +1,5 @@
 import type { RiskIncident, RiskSegment } from '../../src/risk/index.js'
-import { mulberry32 } from './risk-random.js'
+import { mulberry32 } from '../../src/routing/index.js'
 
 const HOUR_MS = 3_600_000
 const CATEGORIES = ['23F', '23H', '240', '220', '13A', '120', '09A']

@@ -6,7 +6,7 @@ import {
   type StreetGraph,
 } from '../../src/network/index.js'
 import { gc } from './gc.js'
-import { mulberry32 } from './mulberry32.js'
+import { mulberry32 } from '../../src/routing/index.js'
 import { largestScc } from './peer-protocol.js'
 import { statsOf } from './stats.js'
 import { fmt, table } from './table.js'

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { aStar, nba } from 'ngraph.path'
 import { describe, expect, it } from 'vitest'
-import { mulberry32 } from '../../bench/lib/mulberry32.js'
+import { mulberry32 } from '../../src/routing/index.js'
 import {
   buildStreetGraph,
   findRoute,

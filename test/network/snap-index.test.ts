@@ -1,7 +1,7 @@
 import { pointToLineDistance } from '@turf/turf'
 import { createReadStream } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { mulberry32 } from '../../bench/lib/mulberry32.js'
+import { mulberry32 } from '../../src/routing/index.js'
 import {
   buildStreetGraph,
   importNetwork,

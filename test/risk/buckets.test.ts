@@ -10,7 +10,7 @@ import {
   forEachBucketPiece,
 } from '../../src/risk/buckets.js'
 import { DAY_MS, HOUR_MS, MINUTE_MS, zoneClock } from '../../src/risk/zone-clock.js'
-import { mulberry32 } from '../../bench/lib/risk-random.js'
+import { mulberry32 } from '../../src/routing/index.js'
 
 const NY = zoneClock('America/New_York')
 const iso = (s: string) => Date.parse(s)

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../../bench/lib/risk-random.js'
+import { mulberry32 } from '../../src/routing/index.js'
 import type { RiskIncident, RiskSegment } from '../../src/risk/types.js'
 import { DAY_MS, HOUR_MS } from '../../src/risk/zone-clock.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mulberry32 } from '../../bench/lib/risk-random.js'
+import { mulberry32 } from '../../src/routing/index.js'
 import {
   HOUR_OF_WEEK,
   NO_BUCKETS,
