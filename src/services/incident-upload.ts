@@ -29,6 +29,8 @@ import type { NetworkCache, LoadedMode } from './network-cache.js'
 import type { RiskService } from './risk.js'
 import { combineSummaries, type UploadSummary } from './upload-summary.js'
 
+/** Rows per database write: fewer, larger COPYs (the ingest batch is 1,000 rows). */
+const WRITE_ROWS = 10_000
 /** Incidents snap to a street within this distance, metres (issue default). */
 export const INCIDENT_SNAP_RADIUS_M = 60
 /** A running upload older than this is taken as abandoned (its process died; nothing was kept). */
@@ -232,6 +234,8 @@ async function loadFiles(
   request: UploadRequest,
 ): Promise<void> {
   if (!request.dryRun) await createIncidentStage(tx)
+  // the database writes one batch while the next is parsed (two cores, two processes)
+  const writer = new WriteBehind()
   const summaries: IngestSummary[] = []
   const snapDistances: number[] = []
   let rejectSeq = 0
@@ -252,23 +256,26 @@ async function loadFiles(
       bbox: network.bbox,
       snap: snapDrive,
     })
-    for await (const batch of run) {
-      if (batch.rejects.length > 0) {
-        await tx.copyRows(
-          'incident_reject',
-          REJECT_ROW_COLUMNS,
-          batch.rejects.map((r) => rejectRow(uploadId, ++rejectSeq, file.name, r)),
-        )
-      }
-      for (const incident of batch.incidents)
-        if (incident.snapDistanceM !== null) snapDistances.push(incident.snapDistanceM)
-      if (!request.dryRun) {
-        await stageIncidents(
-          tx,
-          batch.incidents.map((i) => stageRow(uploadId, network.name, i, modes.foot)),
-        )
-      }
+    let rejects: CopyValue[][] = []
+    let staged: CopyValue[][] = []
+    const write = async () => {
+      const [r, st] = [rejects, staged]
+      ;[rejects, staged] = [[], []]
+      await writer.add(async () => {
+        if (r.length > 0) await tx.copyRows('incident_reject', REJECT_ROW_COLUMNS, r)
+        if (st.length > 0) await stageIncidents(tx, st)
+      })
     }
+    for await (const batch of run) {
+      for (const r of batch.rejects) rejects.push(rejectRow(uploadId, ++rejectSeq, file.name, r))
+      for (const incident of batch.incidents) {
+        if (incident.snapDistanceM !== null) snapDistances.push(incident.snapDistanceM)
+        if (!request.dryRun) staged.push(stageRow(uploadId, network.name, incident, modes.foot))
+      }
+      if (rejects.length + staged.length >= WRITE_ROWS) await write()
+    }
+    await write()
+    await writer.flush()
     summaries.push(run.summary())
     if (!request.dryRun) {
       const counts = await mergeStagedIncidents(tx, network.id)
@@ -360,6 +367,23 @@ function stageRow(
     footSnap ? foot.graph.segmentIds[footSnap.segment]! : null,
     footSnap ? footSnap.distanceM : null,
   ]
+}
+
+/** At most one write in flight: the next batch is read while the previous one is written. */
+class WriteBehind {
+  private inFlight: Promise<void> = Promise.resolve()
+
+  /** Waits for the previous write (its error surfaces here), then starts this one. */
+  async add(write: () => Promise<void>): Promise<void> {
+    await this.inFlight
+    this.inFlight = write()
+    // awaited by the next add() or flush(); marked handled so an abandoned upload does not crash the process
+    this.inFlight.catch(() => {})
+  }
+
+  async flush(): Promise<void> {
+    await this.inFlight
+  }
 }
 
 /** Rolls the upload's transaction back and records it as a repeat of an earlier upload. */
