@@ -1,12 +1,5 @@
-import {
-  DAY_MS,
-  HOUR_MS,
-  knownAtMs,
-  zoneClock,
-  type RiskIncident,
-  type RiskSegment,
-  type ZoneClock,
-} from '../../src/risk/index.js'
+import { knownAtMs, type RiskIncident, type RiskSegment } from '../../src/risk/index.js'
+import { DAY_MS, HOUR_MS, zoneClock, type ZoneClock } from '../../src/time/index.js'
 import type { Random } from '../../src/routing/index.js'
 
 /** Hours in the simulated week; hour h is the scorer's hour-of-week bucket `how:h` (Monday 00:00 = 0). */

@@ -14,8 +14,8 @@ import {
   RiskModel,
   forecastWindow,
   resolveScorerParams,
-  zoneClock,
 } from '../../src/risk/index.js'
+import { zoneClock } from '../../src/time/index.js'
 import { planGraphOf, placesByWay } from '../../src/routing/from-network.js'
 import type { PlanGraph, SegmentPosition } from '../../src/routing/index.js'
 import { ATLANTA_DIR, ATLANTA_TZ, loadAtlanta, type AtlantaData } from './risk-atlanta.js'

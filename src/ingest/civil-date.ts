@@ -3,12 +3,9 @@
  * if it were UTC. Works for any year (0220 and 9999 included), unlike Date.UTC's 0–99 quirk.
  */
 
-/** Milliseconds in a minute, an hour, a (wall-clock) day. */
-export const MINUTE_MS = 60_000
-/** Milliseconds in an hour. */
-export const HOUR_MS = 3_600_000
-/** Milliseconds in a wall-clock day (24 h; DST is the zone clock's business). */
-export const DAY_MS = 86_400_000
+import { DAY_MS } from '../time/index.js'
+
+export { DAY_MS, HOUR_MS, MINUTE_MS } from '../time/index.js'
 
 /** Days since 1970-01-01 of a calendar date (month 1–12). */
 export function daysFromCivil(year: number, month: number, day: number): number {

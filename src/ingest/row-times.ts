@@ -8,7 +8,7 @@ import {
   type DateSlot,
 } from './date-reader.js'
 import type { ColumnMapping, Reject } from './types.js'
-import { ZoneClock } from './zone-clock.js'
+import { zoneClock, type ZoneClock } from '../time/index.js'
 
 /** A row's instants (UTC epoch ms) and what happened on the way; refilled for every row. */
 export interface RowTimes {
@@ -57,7 +57,7 @@ export class RowTimesReader {
     private readonly floorMs: number,
   ) {
     const pivotYear = civilFromWallMs(now).year
-    this.clock = new ZoneClock(timezone)
+    this.clock = zoneClock(timezone)
     this.readFrom = compileDateReader(mapping.occurredFrom, indexOf, cell, pivotYear)
     this.readTo =
       mapping.occurredTo && compileDateReader(mapping.occurredTo, indexOf, cell, pivotYear)
@@ -179,10 +179,10 @@ export class RowTimesReader {
   /** Wall time → instant; DST kinds are recorded in `counted` when given. */
   private instant(wallMs: number, offsetMinutes: number, counted?: RowTimes): number {
     if (!Number.isNaN(offsetMinutes)) return wallMs - offsetMinutes * MINUTE_MS
-    const ms = this.clock.toEpochMs(wallMs)
-    if (counted && this.clock.lastKind === 'gap') counted.gap = true
-    if (counted && this.clock.lastKind === 'overlap') counted.ambiguous = true
-    return ms
+    const { utcMs, kind } = this.clock.resolveWall(wallMs)
+    if (counted && kind === 'gap') counted.gap = true
+    if (counted && kind === 'overlap') counted.ambiguous = true
+    return utcMs
   }
 
   private checkRange(slot: DateSlot, ms: number, line: number, what: string): Reject | undefined {

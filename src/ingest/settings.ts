@@ -3,7 +3,7 @@ import { mappingColumns } from './header.js'
 import { createProjector, expandBbox, type Area } from './location.js'
 import { GENERIC, PROFILES, findProfile } from './profiles/index.js'
 import type { ColumnMapping, IngestLimits, IngestOptions, SnapFunction } from './types.js'
-import { assertTimeZone } from './zone-clock.js'
+import { zoneClock } from '../time/index.js'
 
 /** Caps used when the caller gives none. */
 export const DEFAULT_LIMITS: IngestLimits = {
@@ -52,7 +52,7 @@ export function resolveSettings(options: IngestOptions): Settings {
     )
   }
   if (!Number.isFinite(options.now)) throw new Error('options.now must be an epoch-ms number')
-  if (options.timezone !== undefined) assertTimeZone(options.timezone)
+  if (options.timezone !== undefined) zoneClock(options.timezone) // throws RangeError naming the remedy
   if (options.mapping) checkMapping(options.mapping)
   if (options.categoryMap)
     assertCanonical(Object.values(options.categoryMap), 'options.categoryMap')

@@ -1,5 +1,5 @@
 import { forEachBucketPiece, type BucketLayout } from './buckets.js'
-import { DAY_MS, type ZoneClock } from './zone-clock.js'
+import { DAY_MS, type ZoneClock } from '../time/index.js'
 
 /**
  * Aoristic weights (Ratcliffe): an incident whose time is only known to lie in [from, to] is spread

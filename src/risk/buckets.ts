@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, type ZoneClock } from './zone-clock.js'
+import { DAY_MS, HOUR_MS, type ZoneClock } from '../time/index.js'
 
 /**
  * How the week is cut into time buckets (all in local wall-clock time):

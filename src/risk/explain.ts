@@ -1,6 +1,6 @@
 import type { WindowForecast } from './forecast.js'
 import type { RiskModel } from './risk-model.js'
-import { DAY_MS } from './zone-clock.js'
+import { DAY_MS } from '../time/index.js'
 
 /** Incidents behind a score, by category and age at the forecast time (whole counts, not decayed). */
 export interface CrimeCounts {

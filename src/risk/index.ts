@@ -17,7 +17,6 @@
  * than `reportsMaxRatio` × the crime term (so reports alone never lift a segment).
  */
 export * from './types.js'
-export * from './zone-clock.js'
 export * from './buckets.js'
 export * from './aoristic.js'
 export { knownAtMs } from './availability.js'

@@ -4,7 +4,7 @@ import { bucketLayout, forEachBucketPiece, type BucketLayout } from './buckets.j
 import { DecayGroup } from './decay-group.js'
 import { categoryWeightOf, type ScorerParams } from './scorer-params.js'
 import type { ResidentReport, RiskIncident, RiskSegment } from './types.js'
-import { DAY_MS, HOUR_MS, zoneClock, type ZoneClock } from './zone-clock.js'
+import { DAY_MS, HOUR_MS, zoneClock, type ZoneClock } from '../time/index.js'
 
 /** Options of `RiskModel` besides the scorer parameters. */
 export interface RiskModelOptions {

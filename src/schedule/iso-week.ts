@@ -1,4 +1,4 @@
-import { DAY_MS, type ZoneClock } from '../risk/index.js'
+import { DAY_MS, type ZoneClock } from '../time/index.js'
 
 /** One local day of a week: its date and its local midnight as an instant. */
 export interface WeekDay {

@@ -1,4 +1,4 @@
-import { HOUR_MS, type ZoneClock } from '../risk/index.js'
+import { HOUR_MS, type ZoneClock } from '../time/index.js'
 import type { WeekDay } from './iso-week.js'
 
 /** The service's default shifts: 07–15, 15–23, 23–07 local. */

@@ -8,7 +8,8 @@ import { findStation, insertPlan } from '../db/plans.js'
 import { findSnapshot, type RiskSnapshot } from '../db/risk.js'
 import type { PlanDocument, PlanStop, PlanUnit, Position } from '../exports/index.js'
 import { routeToLineString, type StreetGraph } from '../network/index.js'
-import { bucketIndexAt, bucketLayout, HOUR_OF_WEEK, zoneClock } from '../risk/index.js'
+import { bucketIndexAt, bucketLayout, HOUR_OF_WEEK } from '../risk/index.js'
+import { zoneClock } from '../time/index.js'
 import {
   planGraphOf,
   planPatrol,

@@ -11,7 +11,7 @@ import {
   listServiceTypes,
 } from '../db/reports.js'
 import { areaCell, DEDUPE_WINDOW_MS, findDuplicateTarget } from '../reports/index.js'
-import { zoneClock } from '../risk/index.js'
+import { zoneClock } from '../time/index.js'
 import type { NetworkCache } from './network-cache.js'
 import { REPORT_SNAP_RADIUS_M } from './report-placement.js'
 

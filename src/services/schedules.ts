@@ -12,7 +12,8 @@ import {
   type ScheduleRow,
   type SlotRow,
 } from '../db/schedules.js'
-import { bucketIndexAt, bucketLayout, HOUR_MS, HOUR_OF_WEEK, zoneClock } from '../risk/index.js'
+import { bucketIndexAt, bucketLayout, HOUR_OF_WEEK } from '../risk/index.js'
+import { HOUR_MS, zoneClock } from '../time/index.js'
 import { allocateUnits, explainAllocation, isoWeekDays, shiftWindows } from '../schedule/index.js'
 import {
   makePlan,

@@ -1,7 +1,5 @@
-import { fc, it as prop } from '@fast-check/vitest'
-import { Temporal } from 'temporal-polyfill'
 import { describe, expect, it } from 'vitest'
-import { HOUR_MS, wallDayMs } from '../../src/ingest/civil-date.js'
+import { HOUR_MS } from '../../src/ingest/civil-date.js'
 import {
   parseDateTimeWall,
   parseDateWall,
@@ -9,7 +7,6 @@ import {
   parseMonthWall,
   parseTimeMs,
 } from '../../src/ingest/date-parse.js'
-import { ZoneClock } from '../../src/ingest/zone-clock.js'
 
 const wall = (iso: string) => Date.parse(`${iso}Z`)
 
@@ -97,69 +94,4 @@ describe('parseDateTimeWall, parseMonthWall, parseExcelSerialWall', () => {
     expect(parseExcelSerialWall('45352')).toBe(wall('2024-03-01T00:00'))
     expect(parseExcelSerialWall('45352.75')).toBe(wall('2024-03-01T18:00'))
   })
-})
-
-describe('ZoneClock', () => {
-  const newYork = new ZoneClock('America/New_York')
-
-  it('moves a time in the spring-forward gap forward by the gap', () => {
-    expect(newYork.toEpochMs(wall('2021-03-14T02:30'))).toBe(
-      Date.parse('2021-03-14T03:30:00-04:00'),
-    )
-    expect(newYork.lastKind).toBe('gap')
-  })
-
-  it('takes the earlier instant of a time in the fall-back overlap', () => {
-    expect(newYork.toEpochMs(wall('2021-11-07T01:30'))).toBe(
-      Date.parse('2021-11-07T01:30:00-04:00'),
-    )
-    expect(newYork.lastKind).toBe('overlap')
-    expect(newYork.toEpochMs(wall('2021-11-07T02:00'))).toBe(
-      Date.parse('2021-11-07T02:00:00-05:00'),
-    )
-    expect(newYork.lastKind).toBe('normal')
-  })
-
-  it('resolves a transition inside an hour minute by minute (Lord Howe moves 30 minutes)', () => {
-    const lordHowe = new ZoneClock('Australia/Lord_Howe')
-    expect(lordHowe.toEpochMs(wall('2023-10-01T02:15'))).toBe(
-      Date.parse('2023-10-01T02:45:00+11:00'),
-    )
-    expect(lordHowe.lastKind).toBe('gap')
-    expect(lordHowe.toEpochMs(wall('2023-10-01T01:45'))).toBe(
-      Date.parse('2023-10-01T01:45:00+10:30'),
-    )
-    expect(lordHowe.lastKind).toBe('normal')
-  })
-
-  it('throws with a remedy for an unknown zone', () => {
-    expect(() => new ZoneClock('Mars/Olympus')).toThrow(/IANA name/)
-  })
-
-  const zones = ['America/New_York', 'America/Vancouver', 'Europe/London', 'Australia/Lord_Howe']
-  const instants = fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2030, 0, 1) })
-
-  prop.prop([fc.constantFrom(...zones), instants], { seed: 20260524, numRuns: 400 })(
-    'maps the local time of any instant back to that instant, or to the earlier one in an overlap',
-    (zone, instant) => {
-      const clock = new ZoneClock(zone)
-      const local = Temporal.Instant.fromEpochMilliseconds(instant).toZonedDateTimeISO(zone)
-      const wallMs =
-        wallDayMs(local.year, local.month, local.day) +
-        local.hour * HOUR_MS +
-        local.minute * 60_000 +
-        local.second * 1000 +
-        local.millisecond
-      const back = clock.toEpochMs(wallMs)
-      if (clock.lastKind === 'overlap') {
-        expect(back).toBeLessThanOrEqual(instant)
-        expect(
-          Temporal.Instant.fromEpochMilliseconds(back).toZonedDateTimeISO(zone).toPlainDateTime(),
-        ).toEqual(local.toPlainDateTime())
-      } else {
-        expect(clock.lastKind).toBe('normal')
-        expect(back).toBe(instant)
-      }
-    },
-  )
 })

@@ -4,7 +4,7 @@ import { knownAtMs, knownOccurredToMs } from '../../src/risk/availability.js'
 import { evaluateCoverages, fillOrder } from '../../src/risk/backtest/coverage.js'
 import { periodsBetween } from '../../src/risk/backtest/periods.js'
 import { runBacktest } from '../../src/risk/backtest/run-backtest.js'
-import { DAY_MS, HOUR_MS } from '../../src/risk/zone-clock.js'
+import { DAY_MS, HOUR_MS } from '../../src/time/index.js'
 import { TZ, crime, lineStreet, randomIncidents } from './fixtures.js'
 
 describe('periodsBetween', () => {

@@ -9,7 +9,7 @@ import {
   bucketWindow,
   forEachBucketPiece,
 } from '../../src/risk/buckets.js'
-import { DAY_MS, HOUR_MS, MINUTE_MS, zoneClock } from '../../src/risk/zone-clock.js'
+import { DAY_MS, HOUR_MS, MINUTE_MS, zoneClock } from '../../src/time/index.js'
 import { mulberry32 } from '../../src/routing/index.js'
 
 const NY = zoneClock('America/New_York')

@@ -1,6 +1,6 @@
 import { mulberry32 } from '../../src/routing/index.js'
 import type { RiskIncident, RiskSegment } from '../../src/risk/types.js'
-import { DAY_MS, HOUR_MS } from '../../src/risk/zone-clock.js'
+import { DAY_MS, HOUR_MS } from '../../src/time/index.js'
 
 export const TZ = 'America/New_York'
 export const T0 = Date.parse('2022-01-01T05:00:00Z') // 2022-01-01 00:00 EST

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { zoneClock } from '../../src/risk/index.js'
+import { zoneClock } from '../../src/time/index.js'
 import {
   allocateUnits,
   explainAllocation,

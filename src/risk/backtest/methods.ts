@@ -6,7 +6,7 @@ import { applyKernel, buildNetworkKernel, type NetworkKernel } from '../network-
 import { RiskModel } from '../risk-model.js'
 import { resolveScorerParams, type ScorerParams } from '../scorer-params.js'
 import type { ResidentReport, RiskIncident, RiskSegment } from '../types.js'
-import { DAY_MS } from '../zone-clock.js'
+import { DAY_MS } from '../../time/index.js'
 import type { Period } from './periods.js'
 
 /** What a method knows when the back-test creates it. */

@@ -1,5 +1,5 @@
 import { bucketLayout, forEachBucketPiece } from '../buckets.js'
-import { DAY_MS, zoneClock } from '../zone-clock.js'
+import { DAY_MS, zoneClock } from '../../time/index.js'
 
 /** Forecast horizon of a back-test: one forecast per local day, per 7-day week, or per shift. */
 export type Horizon = 'day' | 'week' | 'shift'

@@ -1,6 +1,9 @@
+/** Milliseconds in a minute, an hour, a wall-clock day (24 h; DST is the zone clock's business). */
 export const MINUTE_MS = 60_000
 export const HOUR_MS = 3_600_000
 export const DAY_MS = 86_400_000
+/** Distinct UTC days cached per zone (~270 years); the cache is cleared beyond that to bound memory. */
+const MAX_CACHED_DAYS = 100_000
 
 /**
  * Local wall-clock arithmetic for one IANA time zone, fast enough to call per incident.
@@ -19,7 +22,12 @@ export interface ZoneClock {
   toUtcMs(localMs: number): number
   /** The instant of local midnight starting the day that contains `utcMs`. */
   startOfLocalDay(utcMs: number): number
+  /** `toUtcMs`, and whether the wall time was skipped ('gap') or shown twice ('overlap'). */
+  resolveWall(localMs: number): { readonly utcMs: number; readonly kind: WallKind }
 }
+
+/** How a wall-clock time maps to instants: once, not at all (spring forward), or twice (fall back). */
+export type WallKind = 'normal' | 'gap' | 'overlap'
 
 const clocks = new Map<string, ZoneClock>()
 
@@ -83,6 +91,7 @@ function createZoneClock(timeZone: string): ZoneClock {
   const dayOffsets = (day: number): DayOffsets => {
     let entry = days.get(day)
     if (entry) return entry
+    if (days.size >= MAX_CACHED_DAYS) days.clear()
     const start = day * DAY_MS
     const startOffset = exactOffset(start)
     const endOffset = exactOffset(start + DAY_MS - 1000)
@@ -106,22 +115,24 @@ function createZoneClock(timeZone: string): ZoneClock {
     return utcMs < entry.switchAt ? entry.startOffset : entry.endOffset
   }
   const toLocalMs = (utcMs: number): number => utcMs + offsetMs(utcMs)
-  const toUtcMs = (localMs: number): number => {
-    const before = offsetMs(localMs - DAY_MS)
-    const after = offsetMs(localMs + DAY_MS)
-    const early = localMs - before
-    const late = localMs - after
+  const resolveWall = (localMs: number): { utcMs: number; kind: WallKind } => {
+    const early = localMs - offsetMs(localMs - DAY_MS)
+    const late = localMs - offsetMs(localMs + DAY_MS)
     const earlyFits = toLocalMs(early) === localMs
     const lateFits = toLocalMs(late) === localMs
-    if (earlyFits && lateFits) return Math.min(early, late)
-    if (earlyFits) return early
-    if (lateFits) return late
+    if (earlyFits && lateFits)
+      return early === late
+        ? { utcMs: early, kind: 'normal' }
+        : { utcMs: Math.min(early, late), kind: 'overlap' }
+    if (earlyFits) return { utcMs: early, kind: 'normal' }
+    if (lateFits) return { utcMs: late, kind: 'normal' }
     // inside a gap: the pre-transition offset moves the wall time forward by the gap
-    return early
+    return { utcMs: early, kind: 'gap' }
   }
+  const toUtcMs = (localMs: number): number => resolveWall(localMs).utcMs
   const startOfLocalDay = (utcMs: number): number => {
     const local = toLocalMs(utcMs)
     return toUtcMs(Math.floor(local / DAY_MS) * DAY_MS)
   }
-  return { timeZone, offsetMs, toLocalMs, toUtcMs, startOfLocalDay }
+  return { timeZone, offsetMs, toLocalMs, toUtcMs, startOfLocalDay, resolveWall }
 }
