@@ -1,28 +1,12 @@
 import { detach } from './cells.js'
 import type { AcceptedRow } from './row-reader.js'
 import type { RuleId } from './rules.js'
-import type { CountEntry, FileError, IngestSummary, TextEncoding } from './types.js'
+import type { CountEntry, FileFacts, IngestSummary } from './types.js'
 
 const SNAP_BIN_M = 0.1 // quantile resolution
 const SNAP_BINS = 10_001 // 0…1000 m, the last bin holds everything beyond
 const MAX_DISTINCT = 5_000 // distinct local categories counted; the rest share one entry
 const OTHER_KEY = '(more distinct values than counted)'
-
-/** Facts about the file known only once the stream has been read. */
-export interface FileFacts {
-  readonly fileError: FileError | null
-  readonly profile: string | null
-  readonly timezone: string | null
-  readonly encoding: TextEncoding | null
-  readonly bom: boolean
-  readonly delimiter: string | null
-  readonly compressed: boolean
-  readonly contentSha256: string
-  readonly bytesRead: number
-  readonly textBytes: number
-  readonly decodeReplacements: number
-  readonly reportDateNote: string | null
-}
 
 /** Counts rows as they pass; memory stays flat (histograms and per-category maps only). */
 export class SummaryCounter {

@@ -216,11 +216,15 @@ export interface CountEntry {
   readonly count: number
 }
 
-/** Everything the upload record and the analyst's report need. */
-export interface IngestSummary {
-  /** 'failed': the file error below stopped the import, discard what was written; 'stopped': the
-   * consumer broke off before the end. */
-  readonly status: 'complete' | 'failed' | 'stopped'
+/** Median, 90th and 99th percentile of a distribution. */
+export interface Quantiles {
+  readonly p50: number
+  readonly p90: number
+  readonly p99: number
+}
+
+/** Facts about the file known only once the stream has been read. */
+export interface FileFacts {
   readonly fileError: FileError | null
   readonly profile: string | null
   readonly timezone: string | null
@@ -233,6 +237,16 @@ export interface IngestSummary {
   readonly contentSha256: string
   readonly bytesRead: number
   readonly textBytes: number
+  /** U+FFFD characters produced by decoding: a sign of a wrongly guessed encoding. */
+  readonly decodeReplacements: number
+  readonly reportDateNote: string | null
+}
+
+/** Everything the upload record and the analyst's report need. */
+export interface IngestSummary extends FileFacts {
+  /** 'failed': the file error below stopped the import, discard what was written; 'stopped': the
+   * consumer broke off before the end. */
+  readonly status: 'complete' | 'failed' | 'stopped'
   /** Data rows seen (header excluded): accepted + rejected + duplicates. */
   readonly rowsRead: number
   readonly accepted: number
@@ -250,11 +264,7 @@ export interface IngestSummary {
   readonly snapped: number
   readonly unsnapped: number
   /** Snap distance quantiles in metres (0.1 m resolution); `null` when nothing was snapped. */
-  readonly snapDistanceM: {
-    readonly p50: number
-    readonly p90: number
-    readonly p99: number
-  } | null
+  readonly snapDistanceM: Quantiles | null
   /** Earliest and latest accepted `occurredFromMs`; `null` when nothing was accepted. */
   readonly occurredFromMinMs: number | null
   readonly occurredFromMaxMs: number | null
@@ -267,7 +277,4 @@ export interface IngestSummary {
   readonly localCategories: ReadonlyArray<CountEntry>
   /** Local categories with no canonical mapping (stored as 'unmapped'). */
   readonly unmapped: ReadonlyArray<CountEntry>
-  /** U+FFFD characters produced by decoding: a sign of a wrongly guessed encoding. */
-  readonly decodeReplacements: number
-  readonly reportDateNote: string | null
 }

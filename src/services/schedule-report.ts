@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
 import { findPlan } from '../db/plans.js'
-import { findScheduleById, listSlots } from '../db/schedules.js'
+import { findScheduleById, listSlots, type ScheduleRow } from '../db/schedules.js'
 import type { PlanDocument } from '../exports/index.js'
 import { haversineM } from '../network/index.js'
 import { areaCell } from '../reports/index.js'
@@ -24,15 +24,29 @@ export interface AreaExposure {
   readonly flagged: boolean
 }
 
-export interface WeeklyReport {
-  readonly schedule: {
-    id: string
-    network: string
-    week: string
-    version: number
-    status: string
-    riskAsOf: string
+/** How a schedule is named in every answer about it. */
+export interface ScheduleHeader {
+  readonly id: string
+  readonly network: string
+  readonly week: string
+  readonly version: number
+  readonly status: string
+  readonly riskAsOf: string
+}
+
+export function scheduleHeader(schedule: ScheduleRow): ScheduleHeader {
+  return {
+    id: schedule.id,
+    network: schedule.network_name,
+    week: schedule.week,
+    version: schedule.version,
+    status: schedule.status,
+    riskAsOf: schedule.risk_as_of.toISOString(),
   }
+}
+
+export interface WeeklyReport {
+  readonly schedule: ScheduleHeader
   readonly shifts: readonly {
     day: string
     shift: string
@@ -180,14 +194,7 @@ export async function weeklyReport(
   const value = shifts.reduce((a, s) => a + (s.value ?? 0), 0)
   const bound = shifts.reduce((a, s) => a + (s.teleportBound ?? 0), 0)
   return {
-    schedule: {
-      id: schedule.id,
-      network: schedule.network_name,
-      week: schedule.week,
-      version: schedule.version,
-      status: schedule.status,
-      riskAsOf: schedule.risk_as_of.toISOString(),
-    },
+    schedule: scheduleHeader(schedule),
     shifts,
     totals: {
       expected: shifts.reduce((a, s) => a + s.expected, 0),

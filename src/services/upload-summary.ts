@@ -1,4 +1,4 @@
-import type { CountEntry, IngestSummary } from '../ingest/index.js'
+import type { CountEntry, IngestSummary, Quantiles } from '../ingest/index.js'
 
 /** What an analyst reads after an upload (also the HTTP answer and the CLI's --json line). */
 export interface UploadSummary {
@@ -21,11 +21,7 @@ export interface UploadSummary {
   readonly swappedFixed: number
   readonly snapped: number
   readonly unsnapped: number
-  readonly snapDistanceM: {
-    readonly p50: number
-    readonly p90: number
-    readonly p99: number
-  } | null
+  readonly snapDistanceM: Quantiles | null
   readonly timeRange: { readonly from: string; readonly to: string } | null
   readonly dstGapShifted: number
   readonly dstAmbiguous: number

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
 import { runPatrol, startPatrol } from '../helpers/cli.js'
 import { seedAtlanta } from '../helpers/atlanta.js'
-import { openTestDatabase, schemaUrlOf } from '../helpers/db.js'
+import { countRows, openTestDatabase, schemaUrlOf } from '../helpers/db.js'
 
 /** The 2022 APD export repeated with distinct ids: long enough to kill mid-load. */
 function buildLargeExport(copies: number): string {
@@ -28,15 +28,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('postgres: killing an incident imp
   let handle: DbHandle
   let databaseUrl: string
   let file: string
-  const count = async (table: 'incident' | 'incident_snap') =>
-    Number(
-      (
-        await handle.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
+  const count = async (table: 'incident' | 'incident_snap') => countRows(handle.db, table)
 
   beforeAll(async () => {
     handle = await openTestDatabase('postgres')

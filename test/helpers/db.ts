@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { sql } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { openDatabase, type DbHandle } from '../../src/db/connect.js'
+import type { Database } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 
 export type Dialect = 'pglite' | 'postgres'
@@ -48,4 +49,13 @@ export async function schemaUrlOf(handle: DbHandle): Promise<{ url: string; sche
     url: `${process.env.TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
     schema,
   }
+}
+
+/** Rows in `table` now. */
+export async function countRows(db: Kysely<Database>, table: keyof Database): Promise<number> {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
 }

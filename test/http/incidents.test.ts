@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
 import { buildTestApp, multipart } from '../helpers/app.js'
 import { seedAtlanta } from '../helpers/atlanta.js'
-import { DIALECTS, openTestDatabase } from '../helpers/db.js'
+import { countRows, DIALECTS, openTestDatabase } from '../helpers/db.js'
 
 const COBRA_2022 = readFileSync('data/atlanta/COBRA-2022.csv.gz')
 const HEADER_2022 =
@@ -36,15 +36,7 @@ describe.each(DIALECTS)('%s: incident uploads over HTTP', (dialect) => {
       headers: { ...body.headers, ...headers },
     })
   }
-  const countIncidents = async () =>
-    Number(
-      (
-        await handle.db
-          .selectFrom('incident')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
+  const countIncidents = async () => countRows(handle.db, 'incident')
 
   beforeAll(async () => {
     handle = await openTestDatabase(dialect)

@@ -7,7 +7,7 @@ import { findNetwork } from '../../src/db/networks.js'
 import { findRoute } from '../../src/network/index.js'
 import { NetworkCache } from '../../src/services/network-cache.js'
 import { buildTestApp, multipart } from '../helpers/app.js'
-import { DIALECTS, openTestDatabase } from '../helpers/db.js'
+import { countRows, DIALECTS, openTestDatabase } from '../helpers/db.js'
 
 const ATLANTA = readFileSync('data/atlanta/central-atlanta-filtered.osm.pbf')
 
@@ -20,15 +20,7 @@ describe.each(DIALECTS)('%s: street networks over HTTP', (dialect) => {
       url: '/v1/networks',
       ...multipart({ name }, { filename, content }),
     })
-  const countSegments = async () =>
-    Number(
-      (
-        await handle.db
-          .selectFrom('street_segment')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
+  const countSegments = async () => countRows(handle.db, 'street_segment')
 
   beforeAll(async () => {
     handle = await openTestDatabase(dialect)

@@ -8,7 +8,7 @@ import { insertNetworkVersion } from '../../src/db/networks.js'
 import { syncServiceTypes } from '../../src/db/reports.js'
 import { parseServiceTypes } from '../../src/reports/index.js'
 import { buildTestApp, captureLogs } from '../helpers/app.js'
-import { DIALECTS, openTestDatabase } from '../helpers/db.js'
+import { countRows, DIALECTS, openTestDatabase } from '../helpers/db.js'
 
 const ATLANTA_BBOX = [-84.438191, 33.7386202, -84.3419625, 33.7858307] as const
 const ZONE5 = { lat: 33.7633, long: -84.3935 }
@@ -27,15 +27,7 @@ describe.each(DIALECTS)('%s: Open311 resident reports', (dialect) => {
   const as = (role: string) => ({ authorization: `Bearer ${keys[role]}` })
   const post = (body: object, role = 'resident-app') =>
     app.inject({ method: 'POST', url: '/v1/requests', headers: as(role), payload: body })
-  const countReports = async () =>
-    Number(
-      (
-        await handle.db
-          .selectFrom('community_report')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
+  const countReports = async () => countRows(handle.db, 'community_report')
 
   beforeAll(async () => {
     handle = await openTestDatabase(dialect)

@@ -7,7 +7,7 @@ import { parseServiceTypes } from '../../src/reports/index.js'
 import { NetworkCache } from '../../src/services/network-cache.js'
 import { importReports } from '../../src/services/report-import.js'
 import { seedAtlanta } from '../helpers/atlanta.js'
-import { openTestDatabase } from '../helpers/db.js'
+import { countRows, openTestDatabase } from '../helpers/db.js'
 
 const EXPORT = 'test/fixtures/reports/synthetic-311-export.csv'
 const mapping = JSON.parse(readFileSync('test/fixtures/reports/synthetic-311-mapping.json', 'utf8'))
@@ -22,15 +22,7 @@ describe('importReports (pglite)', () => {
       dryRun,
       networks,
     })
-  const count = async () =>
-    Number(
-      (
-        await handle.db
-          .selectFrom('community_report')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
+  const count = async () => countRows(handle.db, 'community_report')
 
   beforeAll(async () => {
     handle = await openTestDatabase('pglite')

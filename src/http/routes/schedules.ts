@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import { findSchedule, listSlots, type ScheduleRow, type SlotRow } from '../../db/schedules.js'
 import {
   exposureChartSvg,
+  scheduleHeader,
   weeklyReport,
   weeklyReportMarkdown,
 } from '../../services/schedule-report.js'
@@ -47,12 +48,7 @@ export function scheduleView(schedule: ScheduleRow, slots: readonly SlotRow[]) {
       })),
   }))
   return {
-    id: schedule.id,
-    network: schedule.network_name,
-    week: schedule.week,
-    version: schedule.version,
-    status: schedule.status,
-    riskAsOf: schedule.risk_as_of.toISOString(),
+    ...scheduleHeader(schedule),
     settings: schedule.settings,
     progress: {
       done: count('done'),

@@ -58,26 +58,29 @@ export const APD_COBRA_2019: Profile = {
   reportDateNote: REPORT_NOTE,
 }
 
+/** Columns shared by both RMS exports of 2020 onwards (lower-case names, M/D/Y dates). */
+const RMS_MAPPING = {
+  id: 'offense_id',
+  category: 'UC2_Literal',
+  occurredFrom: { kind: 'date-time', date: 'occur_date', time: 'occur_time', order: 'mdy' },
+  occurredTo: { kind: 'date-time', date: 'poss_date', time: 'poss_time', order: 'mdy' },
+  reportedAt: { kind: 'date-time', date: 'rpt_date', order: 'mdy' },
+  location: { kind: 'lonlat', lon: 'long', lat: 'lat' },
+  neighbourhood: 'neighborhood',
+  npu: 'npu',
+  beat: 'beat',
+  address: 'location',
+} as const
+const RMS_FINGERPRINT = ['offense_id', 'rpt_date', 'occur_date', 'occur_time', 'uc2_literal']
+
 /** Old RMS export Jan–Sep 2020: M/D/YY dates, H:MM times, UCR numbers (e.g. 640). */
 export const APD_COBRA_2020_OLD: Profile = {
   name: 'apd-cobra-2020-old',
   description:
     'Atlanta PD COBRA old-RMS export, Jan–Sep 2020 (offense_id, M/D/YY dates, UCR_Number).',
   timezone: ZONE,
-  fingerprint: ['offense_id', 'rpt_date', 'occur_date', 'occur_time', 'uc2_literal', 'ucr_number'],
-  mapping: {
-    id: 'offense_id',
-    offenceCode: 'UCR_Number',
-    category: 'UC2_Literal',
-    occurredFrom: { kind: 'date-time', date: 'occur_date', time: 'occur_time', order: 'mdy' },
-    occurredTo: { kind: 'date-time', date: 'poss_date', time: 'poss_time', order: 'mdy' },
-    reportedAt: { kind: 'date-time', date: 'rpt_date', order: 'mdy' },
-    location: { kind: 'lonlat', lon: 'long', lat: 'lat' },
-    neighbourhood: 'neighborhood',
-    npu: 'npu',
-    beat: 'beat',
-    address: 'location',
-  },
+  fingerprint: [...RMS_FINGERPRINT, 'ucr_number'],
+  mapping: { ...RMS_MAPPING, offenceCode: 'UCR_Number' },
   categoryMap: APD_LITERALS,
   reportDateNote: REPORT_NOTE,
 }
@@ -88,21 +91,8 @@ export const APD_COBRA_2020: Profile = {
   description:
     'Atlanta PD COBRA new-RMS export, Sep 2020 onwards (offense_id, M/D/YYYY dates, NIBRS ibr_code).',
   timezone: ZONE,
-  fingerprint: ['offense_id', 'rpt_date', 'occur_date', 'occur_time', 'uc2_literal', 'ibr_code'],
-  mapping: {
-    id: 'offense_id',
-    offenceCode: 'ibr_code',
-    canonicalCode: 'ibr_code',
-    category: 'UC2_Literal',
-    occurredFrom: { kind: 'date-time', date: 'occur_date', time: 'occur_time', order: 'mdy' },
-    occurredTo: { kind: 'date-time', date: 'poss_date', time: 'poss_time', order: 'mdy' },
-    reportedAt: { kind: 'date-time', date: 'rpt_date', order: 'mdy' },
-    location: { kind: 'lonlat', lon: 'long', lat: 'lat' },
-    neighbourhood: 'neighborhood',
-    npu: 'npu',
-    beat: 'beat',
-    address: 'location',
-  },
+  fingerprint: [...RMS_FINGERPRINT, 'ibr_code'],
+  mapping: { ...RMS_MAPPING, offenceCode: 'ibr_code', canonicalCode: 'ibr_code' },
   categoryMap: APD_LITERALS,
   codeMap: NIBRS_IDENTITY,
   reportDateNote: REPORT_NOTE,
