@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely'
+import type { ModeTotals } from '../network/street-segment.js'
 import type { Role } from '../roles.js'
 
 /** A jsonb column: written as JSON text, read back parsed. */
@@ -40,14 +41,8 @@ export interface NetworkStats {
   readonly importMs?: number
 }
 
-export interface ModeStats {
-  readonly ways: number
-  readonly segments: number
-  readonly onewaySegments: number
-  readonly directedEdges: number
-  readonly nodes: number
-  readonly km: number
-}
+/** A mode's counts as stored: km rounded to the metre. */
+export type ModeStats = ModeTotals
 
 export interface StreetSegmentTable {
   network_id: number
