@@ -118,6 +118,8 @@ function createZoneClock(timeZone: string): ZoneClock {
   const resolveWall = (localMs: number): { utcMs: number; kind: WallKind } => {
     const early = localMs - offsetMs(localMs - DAY_MS)
     const late = localMs - offsetMs(localMs + DAY_MS)
+    // the common case: one offset all around, no transition within a day either side
+    if (early === late && toLocalMs(early) === localMs) return { utcMs: early, kind: 'normal' }
     const earlyFits = toLocalMs(early) === localMs
     const lateFits = toLocalMs(late) === localMs
     if (earlyFits && lateFits)
