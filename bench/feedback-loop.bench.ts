@@ -1,7 +1,7 @@
 // Feedback-loop simulation (Ensign et al. 2018) on the real Atlanta network and COBRA history: 52
 // weeks from 2022-01-03 in which the service's scorer forecasts, patrol is allocated by the
 // planner's rules, and the incidents patrols discover are fed back, with and without the guards.
-// Run: npx tsx bench/feedback-loop.bench.ts (npm script `bench:feedback` once added).
+// Run: npx tsx bench/feedback-loop.bench.ts (`npm run bench:feedback`).
 // FEEDBACK_SEEDS (default 5) and FEEDBACK_WEEKS (default 52) change the run; WRITE_RESULTS=1 writes
 // the "Feedback loop" section of RESULTS.md. Exits non-zero when an invariant fails.
 import { execSync } from 'node:child_process'
@@ -113,7 +113,7 @@ const commit = execSync('git rev-parse --short HEAD').toString().trim()
 const top1Share = metrics.top1.reduce((a, u) => a + metrics.trueShare[u], 0)
 const top5Share = metrics.top5.reduce((a, u) => a + metrics.trueShare[u], 0)
 say(
-  `Command: \`npx tsx bench/feedback-loop.bench.ts\` (npm script \`bench:feedback\` once added; FEEDBACK_SEEDS, FEEDBACK_WEEKS change the run; WRITE_RESULTS=1 rewrites this section). Seeded and timing-free: the same commit gives the same tables on any machine. ${SEEDS} seeds × ${WEEKS} weeks × ${ARMS.length} arms in ${simS.toFixed(0)} s after a ${loadS.toFixed(1)} s load.`,
+  `Command: \`npx tsx bench/feedback-loop.bench.ts\` (\`npm run bench:feedback\`; FEEDBACK_SEEDS, FEEDBACK_WEEKS change the run; WRITE_RESULTS=1 rewrites this section). Seeded and timing-free: the same commit gives the same tables on any machine. ${SEEDS} seeds × ${WEEKS} weeks × ${ARMS.length} arms in ${simS.toFixed(0)} s after a ${loadS.toFixed(1)} s load.`,
 )
 say()
 say(

@@ -1,4 +1,4 @@
-// Plan quality and speed (npm script `bench:plans` once added): Atlanta drive with the risk core's
+// Plan quality and speed (`npm run bench:plans`): Atlanta drive with the risk core's
 // hour-of-week forecasts, baselines A (top-k nearest), B (ratio greedy) and the time-blind plan in
 // the same run, a route-level back-test, a foot beat and Milan at 20 units. PLAN_DAYS, PLAN_SEEDS,
 // BACKTEST_DAYS shrink or grow the run; WRITE_RESULTS=1 writes the "Plans" section of RESULTS.md.
@@ -225,7 +225,7 @@ function summary(name: string, outcomes: ReadonlyArray<Outcome>) {
 function report() {
   const commit = execSync('git rev-parse --short HEAD').toString().trim()
   say(
-    '`npx tsx bench/plans.bench.ts` (npm script `bench:plans` once added; PLAN_DAYS, PLAN_SEEDS, BACKTEST_DAYS change the run; WRITE_RESULTS=1 rewrites this section). Exploration is 0 for every quality figure except its own line. value/bound = plan value ÷ teleport bound (model in src/routing/index.ts); A = top-k nearest, B = ratio greedy, blind = the planner with one bucket per shift, its dwells rescored hourly; "vs X" = mean over days of our value ÷ X\'s. Times are end to end (tables, construction, search, paths) under a 1 s budget: on a busy machine the search is fitted to the budget (fewer iterations, and a rerun may differ). Taken while other jobs shared the 2 cores (load average below): absolute ms are noisy, re-run on a quiet machine.',
+    '`npx tsx bench/plans.bench.ts` (`npm run bench:plans`; PLAN_DAYS, PLAN_SEEDS, BACKTEST_DAYS change the run; WRITE_RESULTS=1 rewrites this section). Exploration is 0 for every quality figure except its own line. value/bound = plan value ÷ teleport bound (model in src/routing/index.ts); A = top-k nearest, B = ratio greedy, blind = the planner with one bucket per shift, its dwells rescored hourly; "vs X" = mean over days of our value ÷ X\'s. Times are end to end (tables, construction, search, paths) under a 1 s budget: on a busy machine the search is fitted to the budget (fewer iterations, and a rerun may differ). The load average when the run started is given below: absolute ms are noisy on a shared machine.',
   )
   say()
   say(

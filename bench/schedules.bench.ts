@@ -31,11 +31,32 @@ async function prepare(handle: DbHandle) {
   await migrateToLatest(handle.db)
   const networks = new NetworkCache(handle.db)
   const risk = new RiskService(handle.db, networks)
-  await importNetworkFile(handle.db, createReadStream('data/atlanta/central-atlanta-filtered.osm.pbf'), { name: 'atlanta', sourceName: 'bench', timezone: 'America/New_York' })
-  const files = ['2020', '2021', '2022'].map((y) => ({ name: y, open: () => createReadStream(`data/atlanta/COBRA-${y}.csv.gz`) }))
-  await uploadIncidents(handle, networks, { networkName: 'atlanta', files, dryRun: false, now: new Date('2022-01-01T00:00:00Z') })
-  await saveStation(handle.db, 'atlanta', { code: 'apd-zone-5', label: 'Zone 5', lon: -84.3935, lat: 33.7633 })
-  await risk.refreshSnapshots((await networks.find('atlanta'))!, new Date('2022-03-07T00:00:00-05:00'), 'bench')
+  await importNetworkFile(
+    handle.db,
+    createReadStream('data/atlanta/central-atlanta-filtered.osm.pbf'),
+    { name: 'atlanta', sourceName: 'bench', timezone: 'America/New_York' },
+  )
+  const files = ['2020', '2021', '2022'].map((y) => ({
+    name: y,
+    open: () => createReadStream(`data/atlanta/COBRA-${y}.csv.gz`),
+  }))
+  await uploadIncidents(handle, networks, {
+    networkName: 'atlanta',
+    files,
+    dryRun: false,
+    now: new Date('2022-01-01T00:00:00Z'),
+  })
+  await saveStation(handle.db, 'atlanta', {
+    code: 'apd-zone-5',
+    label: 'Zone 5',
+    lon: -84.3935,
+    lat: 33.7633,
+  })
+  await risk.refreshSnapshots(
+    (await networks.find('atlanta'))!,
+    new Date('2022-03-07T00:00:00-05:00'),
+    'bench',
+  )
   return { db: handle.db, networks, risk }
 }
 
@@ -48,16 +69,30 @@ async function waitFor(handle: DbHandle, id: string): Promise<string> {
 }
 
 function startWorker(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [BIN, 'worker'], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: 'ignore' })
+  return spawn(process.execPath, [BIN, 'worker'], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  })
 }
 
-async function postgresRun(workers: number, ctx: Awaited<ReturnType<typeof prepare>>, handle: DbHandle, env: Record<string, string>, jobSchema: string) {
+async function postgresRun(
+  workers: number,
+  ctx: Awaited<ReturnType<typeof prepare>>,
+  handle: DbHandle,
+  env: Record<string, string>,
+  jobSchema: string,
+) {
   const children = Array.from({ length: workers }, () => startWorker(env))
   // let the workers start (tsx, migrations) before the clock starts
   await new Promise((r) => setTimeout(r, 8000))
   const queue = createJobQueue(handle, URL_, log, jobSchema)
   const started = performance.now()
-  const { schedule, slots } = await createSchedule(ctx, { network: 'atlanta', week: WEEK, unitsPerDay: UNITS, now: new Date() })
+  const { schedule, slots } = await createSchedule(ctx, {
+    network: 'atlanta',
+    week: WEEK,
+    unitsPerDay: UNITS,
+    now: new Date(),
+  })
   await queue.enqueue(slots.map((s) => ({ scheduleId: schedule.id, day: s.day, shift: s.shift })))
   const status = await waitFor(handle, schedule.id)
   const seconds = (performance.now() - started) / 1000
@@ -73,7 +108,10 @@ const jobSchema = `${schema}_jobs`
 const pg = await openDatabase({ databaseUrl: URL_, schema })
 try {
   const ctx = await prepare(pg)
-  const env = { DATABASE_URL: `${URL_}?options=${encodeURIComponent(`-c search_path=${schema}`)}`, JOB_SCHEMA: jobSchema }
+  const env = {
+    DATABASE_URL: `${URL_}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    JOB_SCHEMA: jobSchema,
+  }
   const one = await postgresRun(1, ctx, pg, env, jobSchema)
   const two = await postgresRun(2, ctx, pg, env, jobSchema)
 
@@ -81,7 +119,12 @@ try {
   const liteCtx = await prepare(lite)
   const queue = createJobQueue(lite, undefined, log)
   const started = performance.now()
-  const { schedule, slots } = await createSchedule(liteCtx, { network: 'atlanta', week: WEEK, unitsPerDay: UNITS, now: new Date() })
+  const { schedule, slots } = await createSchedule(liteCtx, {
+    network: 'atlanta',
+    week: WEEK,
+    unitsPerDay: UNITS,
+    now: new Date(),
+  })
   await queue.enqueue(slots.map((s) => ({ scheduleId: schedule.id, day: s.day, shift: s.shift })))
   await queue.work((job, final) => runScheduleSlot(liteCtx, job, final), 1)
   await queue.drain!()
@@ -93,7 +136,9 @@ try {
   console.log(`PostgreSQL + pg-boss, 1 worker:  ${one.toFixed(1)} s`)
   console.log(`PostgreSQL + pg-boss, 2 workers: ${two.toFixed(1)} s`)
   console.log(`PGlite, in-process:              ${embedded.toFixed(1)} s`)
-  console.log(`week 1 worker ${one.toFixed(1)} s, 2 workers ${two.toFixed(1)} s, speed-up ${(one / two).toFixed(2)}`)
+  console.log(
+    `week 1 worker ${one.toFixed(1)} s, 2 workers ${two.toFixed(1)} s, speed-up ${(one / two).toFixed(2)}`,
+  )
 } finally {
   if (pg.backend.kind === 'postgres') {
     await pg.backend.pool.query(`drop schema if exists ${jobSchema} cascade`)
