@@ -15,6 +15,10 @@ export interface DirectoryLock {
   release(): void
 }
 
+/** Lock files this process holds: a lock naming our pid that is not here was left by an earlier
+ * process that had the same pid (a restarted container's node is usually pid 1 again). */
+const held = new Set<string>()
+
 interface LockOwner {
   readonly pid: number
   readonly host: string
@@ -39,18 +43,19 @@ export function lockDirectory(dir: string): DirectoryLock {
       }
       writeSync(fd, JSON.stringify(owner))
       closeSync(fd)
+      held.add(path)
       return { path, release: () => releaseIfOurs(path) }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
     }
     const owner = readOwner(path)
-    if (owner && (owner.host !== hostname() || isAlive(owner.pid))) {
+    if (owner && ownerMayBeAlive(owner, path)) {
       throw new DirectoryLockedError(
         `PGlite directory ${dir} is in use by process ${owner.pid} on ${owner.host} since ${owner.since}; ` +
-          'stop that process or set PGLITE_DIR to another directory',
+          `stop that process or set PGLITE_DIR to another directory (if it is gone, delete ${path})`,
       )
     }
-    // the owner died without releasing (kill -9): the lock is stale
+    // the owner died without releasing (kill -9), or was an earlier process with our pid: stale
     rmSync(path, { force: true })
   }
   throw new DirectoryLockedError(
@@ -66,6 +71,13 @@ function readOwner(path: string): LockOwner | undefined {
   }
 }
 
+/** Another host's process cannot be checked, so it counts as alive. */
+function ownerMayBeAlive(owner: LockOwner, path: string): boolean {
+  if (owner.host !== hostname()) return true
+  if (owner.pid === process.pid) return held.has(path)
+  return isAlive(owner.pid)
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
@@ -78,4 +90,5 @@ function isAlive(pid: number): boolean {
 function releaseIfOurs(path: string): void {
   const owner = readOwner(path)
   if (owner?.pid === process.pid && owner.host === hostname()) rmSync(path, { force: true })
+  held.delete(path)
 }

@@ -26,9 +26,22 @@ describe('lockDirectory', () => {
     lock.release()
   })
 
-  it('never steals a lock held from another host', () => {
+  it('replaces a lock naming our own pid that this process does not hold (a restarted container)', () => {
+    const dir = freshDir()
+    writeFileSync(
+      `${dir}.lock`,
+      JSON.stringify({ pid: process.pid, host: hostname(), since: 'then' }),
+    )
+    const lock = lockDirectory(dir)
+    expect(JSON.parse(readFileSync(`${dir}.lock`, 'utf8')).since).not.toBe('then')
+    expect(() => lockDirectory(dir)).toThrow(DirectoryLockedError)
+    lock.release()
+  })
+
+  it('never steals a lock held from another host, and says how to clear it', () => {
     const dir = freshDir()
     writeFileSync(`${dir}.lock`, JSON.stringify({ pid: 1, host: 'other-machine', since: 'then' }))
     expect(() => lockDirectory(dir)).toThrow(/in use by process 1 on other-machine/)
+    expect(() => lockDirectory(dir)).toThrow(/if it is gone, delete .*db\.lock/)
   })
 })
