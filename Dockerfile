@@ -34,7 +34,9 @@ COPY --from=build --chown=node:node /app/data ./data
 USER node
 VOLUME ["/var/lib/patrol"]
 EXPOSE 3000
-HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+# readiness queries the database; on the embedded PGlite a long upload holds its one connection, so
+# allow about two minutes of "busy" before the container counts as unhealthy (PostgreSQL has no such wait)
+HEALTHCHECK --interval=15s --timeout=10s --start-period=60s --retries=8 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health/ready`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # a 16 MB young generation keeps RSS flat while big uploads stream (bench/RESULTS.md, Ingest)
