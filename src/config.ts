@@ -31,6 +31,8 @@ export interface Config {
   readonly workerConcurrency: number
   /** PostgreSQL schema of the pg-boss job tables. */
   readonly jobSchema: string
+  /** HMAC key for residents' device and account ids; undefined: a random key per process. Never logged. */
+  readonly reportHashKey: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -112,6 +114,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(jobSchema))
     problems.push(`JOB_SCHEMA must be a lower-case SQL identifier, got "${jobSchema}"`)
 
+  const reportHashKey = env.REPORT_HASH_KEY || undefined
+  if (reportHashKey !== undefined && (reportHashKey.length < 32 || /\s/.test(reportHashKey)))
+    problems.push(
+      'REPORT_HASH_KEY must be at least 32 characters without spaces (e.g. `openssl rand -hex 32`)',
+    )
+
   if (problems.length > 0) throw new ConfigError(problems)
 
   return Object.freeze({
@@ -131,6 +139,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     worker: worker === 'on',
     workerConcurrency,
     jobSchema,
+    reportHashKey,
   })
 }
 

@@ -62,6 +62,11 @@ export async function startService(
   let app: FastifyInstance | undefined
   let jobs: JobQueue | undefined
   try {
+    if (config.databaseUrl && !config.reportHashKey) {
+      log.warn(
+        'REPORT_HASH_KEY is not set: resident device and account ids are hashed with a key drawn for this process, so report caps reset on restart and are counted per process',
+      )
+    }
     if (!config.authEnabled) {
       log.warn(
         { host: config.host },

@@ -68,6 +68,15 @@ describe('isLoopbackHost', () => {
 })
 
 describe('redactDatabaseUrl', () => {
+  it('takes a report hash key of 32 characters or more, and none by default', () => {
+    expect(loadConfig({}).reportHashKey).toBeUndefined()
+    const key = 'a'.repeat(64)
+    expect(loadConfig({ REPORT_HASH_KEY: key }).reportHashKey).toBe(key)
+    expect(() => loadConfig({ REPORT_HASH_KEY: 'short' })).toThrow(
+      /REPORT_HASH_KEY must be at least 32 characters/,
+    )
+  })
+
   it('hides the password', () => {
     expect(redactDatabaseUrl('postgres://u:secret@db:5432/x')).toBe('postgres://u:***@db:5432/x')
     expect(redactDatabaseUrl('postgres://db/x')).toBe('postgres://db/x')

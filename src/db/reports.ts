@@ -77,14 +77,22 @@ export async function findServiceType(db: Db, code: string): Promise<ServiceType
 }
 
 /**
- * Serialises report intake for one source within a transaction, so two concurrent requests
- * from one device cannot both slip under its cap.
+ * Serialises report intake on every source and area a report counts against (device, account,
+ * area cell), within a transaction, so that concurrent requests cannot slip under any cap. The locks
+ * are taken one by one in ascending lock-id order: every intake transaction uses the same total
+ * order, so two of them never wait on each other in a cycle (not even when two keys collide).
  */
 export async function lockReportSource(
   trx: Transaction<Database>,
-  sourceKey: string,
+  sourceKeys: readonly string[],
 ): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${sourceKey}))`.execute(trx)
+  if (sourceKeys.length === 0) return
+  const { rows } = await sql<{
+    id: number
+  }>`select distinct hashtext(k) as id from (values ${sql.join(
+    sourceKeys.map((k) => sql`(${k}::text)`),
+  )}) as v(k) order by id`.execute(trx)
+  for (const { id } of rows) await sql`select pg_advisory_xact_lock(${id}::bigint)`.execute(trx)
 }
 
 /** How many reports a column value has sent since `since`, and when the oldest came. */
@@ -415,36 +423,56 @@ export async function eraseReportContact(
   })
 }
 
+/** The reports that may feed the risk layer: of the given types, snapped, not spam, not a counted duplicate. */
+function layerReportQuery(db: Db, networkName: string, serviceCodes: readonly string[]) {
+  return db
+    .selectFrom('community_report')
+    .where('network_name', '=', networkName)
+    .where('service_code', 'in', serviceCodes)
+    .where('segment_id', 'is not', null)
+    .where('review', 'not in', ['spam', 'duplicate'])
+    .where('duplicate_of', 'is', null)
+}
+
 /** Reports that may feed the risk layer: of the given types, snapped, not spam, not a counted duplicate. */
 export async function listLayerReports(
   db: Db,
   networkName: string,
   serviceCodes: readonly string[],
 ) {
-  return db
-    .selectFrom('community_report')
+  return layerReportQuery(db, networkName, serviceCodes)
     .select(['segment_id', 'requested_at', 'service_code'])
-    .where('network_name', '=', networkName)
-    .where('service_code', 'in', serviceCodes)
-    .where('segment_id', 'is not', null)
-    .where('review', 'not in', ['spam', 'duplicate'])
-    .where('duplicate_of', 'is', null)
     .orderBy('requested_at')
     .execute()
 }
 
-/** Changes whenever a network's reports or the report types change (for risk caches). */
+/**
+ * Changes whenever what the risk layer reads of a network's reports changes (for risk caches):
+ * the layer types with their weights and caps, and the set of reports `listLayerReports` returns
+ * for them (how many, the newest, and an order-free checksum of their ids and segments). Status,
+ * status notes, counts and reports of other types — all of which change often — leave it alone;
+ * with no layer on, only the report types count.
+ */
 export async function reportStamp(db: Db, networkName: string): Promise<string> {
-  const reports = await db
-    .selectFrom('community_report')
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('at')])
-    .where('network_name', '=', networkName)
-    .executeTakeFirstOrThrow()
   const types = await db
     .selectFrom('report_service')
-    .select(['code', 'risk_enabled', 'risk_weight', 'risk_cap', 'retired'])
+    .select(['code', 'risk_enabled', 'risk_weight', 'risk_cap', 'retired', 'welfare'])
     .orderBy('code')
     .execute()
-  const at = reports.at as Date | null
-  return `${reports.n}:${at?.getTime() ?? 0}:${types.map((t) => `${t.code}${t.risk_enabled && !t.retired ? `=${t.risk_weight}/${t.risk_cap}` : ''}`).join(',')}`
+  const typeStamp = types
+    .map((t) => `${t.code}${t.risk_enabled && !t.retired ? `=${t.risk_weight}/${t.risk_cap}` : ''}`)
+    .join(',')
+  const layerCodes = types
+    .filter((t) => t.risk_enabled && !t.retired && !t.welfare)
+    .map((t) => t.code)
+  if (layerCodes.length === 0) return `off:${typeStamp}`
+  const layer = await layerReportQuery(db, networkName, layerCodes)
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.max('requested_at').as('at'),
+      sql<string>`coalesce(sum(hashtext(id || '@' || segment_id)::bigint), 0)`.as('sum'),
+    ])
+    .executeTakeFirstOrThrow()
+  const at = layer.at as Date | null
+  return `${layer.n}:${at?.getTime() ?? 0}:${layer.sum}:${typeStamp}`
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import type { Database } from '../db/database.js'
@@ -82,8 +82,20 @@ export interface Accepted {
 const JURISDICTION_MARGIN_M = 200 // reports just across the network's edge still count
 const METRES_PER_DEG = 111_320
 
-const hashOf = (kind: string, value: string) =>
-  createHash('sha256').update(`${kind}:${value}`).digest('hex')
+/**
+ * The key of the device/account hashes when the caller gives none: 32 random bytes drawn once when
+ * this module loads (at startup). Hashes therefore match within one process only; a restart (or a
+ * second server process) starts counting caps and floods afresh. Production passes a configured
+ * secret instead, the same for every process.
+ */
+const PROCESS_HASH_KEY = randomBytes(32)
+
+/**
+ * A device or account id as stored: HMAC-SHA256 under a server secret, so that ids that are
+ * e-mail addresses or phone numbers cannot be recovered from a database copy by trying candidates.
+ */
+export const sourceHash = (key: string | Uint8Array, kind: 'device' | 'account', value: string) =>
+  createHmac('sha256', key).update(`${kind}:${value}`).digest('hex')
 
 async function resolveJurisdiction(db: Kysely<Database>, given: string | undefined) {
   if (given !== undefined) {
@@ -110,9 +122,18 @@ async function resolveJurisdiction(db: Kysely<Database>, given: string | undefin
 export async function submitReport(
   db: Kysely<Database>,
   submission: ReportSubmission,
-  options: { readonly now: Date; readonly caps?: ReportCaps; readonly placement?: Placement },
+  options: {
+    readonly now: Date
+    readonly caps?: ReportCaps
+    readonly placement?: Placement
+    /**
+     * Secret key of the device/account hashes; give the same one to every process and keep it
+     * across restarts. Default: a random key drawn at startup (caps then reset on restart).
+     */
+    readonly hashKey?: string | Uint8Array
+  },
 ): Promise<Accepted> {
-  const { now, caps = DEFAULT_CAPS, placement = {} } = options
+  const { now, caps = DEFAULT_CAPS, placement = {}, hashKey = PROCESS_HASH_KEY } = options
   const service = await findServiceType(db, submission.serviceCode)
   if (!service)
     throw new ReportRefused(
@@ -156,16 +177,22 @@ export async function submitReport(
   const snapped = await placement.snap?.(network.name, lat, lon)
 
   const deviceHash = submission.contact.deviceId
-    ? hashOf('device', submission.contact.deviceId)
+    ? sourceHash(hashKey, 'device', submission.contact.deviceId)
     : null
   const accountHash = submission.contact.accountId
-    ? hashOf('account', submission.contact.accountId)
+    ? sourceHash(hashKey, 'account', submission.contact.accountId)
     : null
   const cell = areaCell(lat, lon)
   const since = new Date(now.getTime() - caps.windowMs)
 
   return db.transaction().execute(async (trx) => {
-    await lockReportSource(trx, deviceHash ?? accountHash ?? `area:${cell}`)
+    // every cap this report counts against, so that concurrent posts from other devices of the
+    // same account, or other sources in the same area, cannot all slip under a cap
+    await lockReportSource(trx, [
+      ...(deviceHash ? [`device:${deviceHash}`] : []),
+      ...(accountHash ? [`account:${accountHash}`] : []),
+      `area:${cell}`,
+    ])
     const decision = checkCaps(
       {
         device: deviceHash

@@ -89,27 +89,31 @@ describe.each(DIALECTS)('%s: Open311 resident reports', (dialect) => {
         ...ZONE5,
         description: 'Light out at the corner',
         attribute: { condition: 'out' },
+        media_url: 'https://photos.example.org/synthetic-light.jpg',
         ...PII,
         device_id: 'device-A',
       })
       expect(res.statusCode).toBe(201)
       const [created] = res.json()
-      expect(created).toMatchObject({ service_notice: null, account_id: null, duplicate_of: null })
-      const view = (
-        await app.inject({
-          url: `/v1/requests/${created.service_request_id}`,
-          headers: as('resident-app'),
-        })
-      ).json()
+      expect(created).toMatchObject({ service_notice: null, account_id: null, duplicate: false })
+      const url = `/v1/requests/${created.service_request_id}`
+      const view = (await app.inject({ url, headers: as('resident-app') })).json()
+      // any resident-app key may read any report: free text and photos, which may carry personal
+      // data, stay with staff
       expect(view[0]).toMatchObject({
         status: 'open',
         service_code: 'streetlight',
         lat: ZONE5.lat,
         long: ZONE5.long,
-        description: 'Light out at the corner',
+        description: null,
+        media_url: null,
       })
       const text = JSON.stringify(view)
       for (const value of [...Object.values(PII), 'device-A']) expect(text).not.toContain(value)
+      expect((await app.inject({ url, headers: as('analyst') })).json()[0]).toMatchObject({
+        description: 'Light out at the corner',
+        media_url: 'https://photos.example.org/synthetic-light.jpg',
+      })
     })
 
     it('names the missing service code, the over-long description and the mistyped attribute', async () => {
@@ -158,9 +162,11 @@ describe.each(DIALECTS)('%s: Open311 resident reports', (dialect) => {
       const second = (
         await post({ service_code: 'graffiti', lat: 33.7502, long: -84.39 })
       ).json()[0]
-      expect(second.duplicate_of).toBe(first.service_request_id)
+      expect(second.duplicate).toBe(true)
+      expect(second.service_request_id).not.toBe(first.service_request_id)
+      expect(JSON.stringify(second)).not.toContain(first.service_request_id)
       const apart = (await post({ service_code: 'graffiti', lat: 33.752, long: -84.39 })).json()[0]
-      expect(apart.duplicate_of).toBeNull()
+      expect(apart.duplicate).toBe(false)
       const list = (
         await app.inject({
           url: '/v1/requests?service_code=graffiti&review=unreviewed',
@@ -200,6 +206,55 @@ describe.each(DIALECTS)('%s: Open311 resident reports', (dialect) => {
       expect(flags[0].flag_reason).toMatch(
         /^\d reports from one device in one area within an hour$/,
       )
+    })
+
+    it("answers a counted duplicate with the poster's own report and the shared status only", async () => {
+      const theirs = {
+        service_code: 'drugs',
+        lat: 33.7451,
+        long: -84.4201,
+        description: 'Synthetic: dealing outside my flat, 12 Example Row, ring 4B',
+        media_url: 'https://photos.example.org/synthetic-first.jpg',
+      }
+      const [first] = (await post(theirs)).json()
+      const mine = { service_code: 'drugs', lat: 33.7453, long: -84.4203, description: 'Same spot' }
+      const posted = await post(mine)
+      expect(posted.statusCode).toBe(201)
+      const [second] = posted.json()
+      expect(second.duplicate).toBe(true)
+      expect(JSON.stringify(second)).not.toContain(first.service_request_id)
+      const patched = await app.inject({
+        method: 'PATCH',
+        url: `/v1/requests/${first.service_request_id}`,
+        headers: as('analyst'),
+        payload: { status_notes: 'Synthetic: officers informed' },
+      })
+      expect(patched.statusCode).toBe(200)
+
+      const url = `/v1/requests/${second.service_request_id}`
+      const [seen] = (await app.inject({ url, headers: as('resident-app') })).json()
+      expect(seen).toMatchObject({
+        service_request_id: second.service_request_id,
+        status: 'open',
+        status_notes: 'Synthetic: officers informed',
+        lat: mine.lat,
+        long: mine.long,
+        description: null,
+        media_url: null,
+      })
+      const text = JSON.stringify(seen)
+      for (const value of [
+        theirs.description,
+        theirs.media_url,
+        String(theirs.lat),
+        String(theirs.long),
+        first.service_request_id,
+      ])
+        expect(text).not.toContain(value)
+      // staff see the duplicate's own words, still not the other resident's
+      const [staff] = (await app.inject({ url, headers: as('analyst') })).json()
+      expect(staff).toMatchObject({ description: 'Same spot', media_url: null, lat: mine.lat })
+      expect(JSON.stringify(staff)).not.toContain(theirs.description)
     })
 
     it('lets only the resident app post', async () => {

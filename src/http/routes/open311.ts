@@ -71,7 +71,10 @@ const SubmitBody = Type.Object(
   { additionalProperties: false },
 )
 
-/** The public (resident) view of a report: Open311 fields only, no personal data. */
+/**
+ * A report in Open311 fields, never contact details. Residents' keys get `description` and
+ * `media_url` as null (free text and photos may carry personal data); staff roles get them.
+ */
 export const RequestSchema = Type.Object({
   service_request_id: Type.String(),
   status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
@@ -94,15 +97,25 @@ export const RequestSchema = Type.Object({
 
 const AGENCY = 'Police patrol (community feedback)'
 
-/** Open311 `GET /requests` fields for a report view. */
-export function toOpen311(view: ReportView): Static<typeof RequestSchema> {
+/** Who reads a report: staff roles see everything but contact details; residents less. */
+export type Audience = 'staff' | 'resident'
+
+/**
+ * Open311 `GET /requests` fields for a report view. For residents `description` and `media_url` are
+ * null: any resident-app key may read any report, and those fields are what may carry personal data.
+ */
+export function toOpen311(
+  view: ReportView,
+  audience: Audience = 'staff',
+): Static<typeof RequestSchema> {
+  const staff = audience === 'staff'
   return {
     service_request_id: view.id,
     status: view.status,
     status_notes: view.statusNotes,
     service_name: view.serviceName,
     service_code: view.serviceCode,
-    description: view.description,
+    description: staff ? view.description : null,
     agency_responsible: AGENCY,
     service_notice: view.serviceNotice,
     requested_datetime: view.requestedAt.toISOString(),
@@ -113,7 +126,28 @@ export function toOpen311(view: ReportView): Static<typeof RequestSchema> {
     zipcode: null,
     lat: view.lat,
     long: view.lon,
-    media_url: view.mediaUrl,
+    media_url: staff ? view.mediaUrl : null,
+  }
+}
+
+/**
+ * A report as asked for by its id: its own fields, and — when it was counted into an earlier
+ * report — that report's status and status notes, nothing else of it (another resident's words,
+ * photo, address and point, and its id, stay out).
+ */
+export function toOpen311Of(
+  own: ReportView,
+  original: ReportView | undefined,
+  audience: Audience,
+): Static<typeof RequestSchema> {
+  const shown = toOpen311(own, audience)
+  if (!original) return shown
+  const updated = Math.max(own.updatedAt.getTime(), original.updatedAt.getTime())
+  return {
+    ...shown,
+    status: original.status,
+    status_notes: original.statusNotes,
+    updated_datetime: new Date(updated).toISOString(),
   }
 }
 
@@ -200,7 +234,8 @@ export async function open311Routes(fastify: FastifyInstance, deps: AppDeps): Pr
               service_request_id: Type.String(),
               service_notice: Type.Union([Type.String(), Type.Null()]),
               account_id: Type.Null(),
-              duplicate_of: Type.Union([Type.String(), Type.Null()]),
+              /** Counted into an earlier report (whose id is not given out: it is someone else's). */
+              duplicate: Type.Boolean(),
             }),
           ),
           ...problemResponses(400, 401, 403, 422, 429),
@@ -231,7 +266,7 @@ export async function open311Routes(fastify: FastifyInstance, deps: AppDeps): Pr
             },
             apiKeyId: request.apiKey?.id ?? null,
           },
-          { now: new Date(), placement },
+          { now: new Date(), placement, hashKey: deps.config.reportHashKey },
         )
         reply.code(201)
         return [
@@ -239,7 +274,7 @@ export async function open311Routes(fastify: FastifyInstance, deps: AppDeps): Pr
             service_request_id: accepted.id,
             service_notice: accepted.notice,
             account_id: null,
-            duplicate_of: accepted.duplicateOf,
+            duplicate: accepted.duplicateOf !== null,
           },
         ]
       } catch (err) {
@@ -257,7 +292,8 @@ export async function open311Routes(fastify: FastifyInstance, deps: AppDeps): Pr
       config: { roles: ['resident-app', 'analyst'] },
       schema: {
         tags: ['community reports'],
-        summary: "A report's status, as the resident sees it (no personal data)",
+        summary:
+          "A report's status, as the resident sees it (no contact details; residents' keys get no description or media_url)",
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
         response: { 200: Type.Array(RequestSchema), ...problemResponses(404) },
       },
@@ -265,9 +301,10 @@ export async function open311Routes(fastify: FastifyInstance, deps: AppDeps): Pr
     async (request) => {
       const view = await findReportView(db, request.params.id)
       if (!view) throw new AppError(404, 'not-found', `no report ${request.params.id}`)
-      // a duplicate shows the status of the report it was counted into
-      const shown = view.duplicateOf ? ((await findReportView(db, view.duplicateOf)) ?? view) : view
-      return [{ ...toOpen311(shown), service_request_id: view.id }]
+      // a duplicate shares the status of the report it was counted into, and only that
+      const original = view.duplicateOf ? await findReportView(db, view.duplicateOf) : undefined
+      const audience = request.apiKey?.role === 'resident-app' ? 'resident' : 'staff'
+      return [toOpen311Of(view, original, audience)]
     },
   )
 }
