@@ -18,16 +18,28 @@ export function findRoute(graph: StreetGraph, from: Waypoint, to: Waypoint): Rou
   const viaNodes = meet < 0 ? Infinity : search.best
   if (direct !== undefined && stepCost(graph, direct) <= viaNodes) return routeOf(graph, [direct])
   if (meet < 0) return NO_ROUTE
-  return routeOf(graph, search.steps(meet, sources, targets))
+  return routeOf(graph, search.steps(meet, sources, targets), meet)
 }
 
-/** Builds a route from steps, dropping empty partial end steps; cost summed in travel order. */
-export function routeOf(graph: StreetGraph, steps: readonly RouteStep[]): RouteResult {
+/**
+ * Builds a route from steps, dropping empty partial end steps (all but the first when nothing
+ * else is left, so a zero-length route keeps its point); cost summed in travel order. `node` is
+ * where the route stays when it has no steps at all (a node to itself).
+ */
+export function routeOf(
+  graph: StreetGraph,
+  steps: readonly RouteStep[],
+  node?: number,
+): RouteResult {
   const last = steps.length - 1
   const kept = steps.filter(
     (s, i) =>
       !((i === 0 || i === last) && s.fromM === s.toM && graph.segmentLengthM[s.segment]! > 0),
   )
+  if (kept.length === 0 && steps.length > 0) kept.push(steps[0]!)
+  if (kept.length === 0 && node !== undefined) {
+    return { status: 'found', cost: 0, lengthM: 0, steps: kept, node }
+  }
   let cost = 0
   let lengthM = 0
   for (const step of kept) {

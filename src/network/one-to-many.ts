@@ -53,7 +53,7 @@ export function findRoutesFrom(
     const pick = chosen[i]
     if (pick === undefined) return NO_ROUTE
     if (!('node' in pick)) return routeOf(graph, [pick])
-    return routeOf(graph, pathSteps(graph, sources, parent, pick))
+    return routeOf(graph, pathSteps(graph, sources, parent, pick), pick.node)
   }
   return { costs, routeTo }
 }

@@ -19,7 +19,10 @@ export interface Route {
   readonly status: 'found'
   readonly cost: number
   readonly lengthM: number
+  /** Never empty between positions (a zero-length route keeps one empty step for its point). */
   readonly steps: readonly RouteStep[]
+  /** Set only on a route without steps (from a node to itself): that node. */
+  readonly node?: number
 }
 
 /** No route: the target cannot be reached (another component, or only against one-ways). */
@@ -69,6 +72,8 @@ export function routeToLineString(graph: StreetGraph, route: RouteResult): LineS
         coordinates.push(point)
     }
   }
+  if (coordinates.length === 0 && route.node !== undefined)
+    coordinates.push([graph.nodeLon[route.node]!, graph.nodeLat[route.node]!])
   while (coordinates.length < 2 && coordinates.length > 0) coordinates.push(coordinates[0]!)
   return { type: 'LineString', coordinates }
 }

@@ -98,15 +98,20 @@ export class SnapIndex {
     return found !== undefined && found.distanceM <= radiusM ? found : undefined
   }
 
-  /** The nearest segment at any distance; undefined only for a graph without segments. */
+  /**
+   * The nearest segment at any distance; undefined for a graph without segments, or for a query
+   * that is not a finite [lon, lat] or lies so far off (|lon| ~ 1e150) that distances overflow.
+   */
   nearest(lon: number, lat: number): Snap | undefined {
-    if (this.tree === undefined) return undefined
+    if (this.tree === undefined || !Number.isFinite(lon) || !Number.isFinite(lat)) return undefined
     let half = 100
     let found = this.searchBox(lon, lat, half)
-    while (found === undefined) {
+    // the box grows to cover every finite coordinate (half = Infinity) in under 520 rounds
+    while (found === undefined && half < Infinity) {
       half *= 4
       found = this.searchBox(lon, lat, half)
     }
+    if (found === undefined) return undefined // every distance overflowed
     // a closer piece may lie outside the first box's corners but within the found distance
     return this.searchBox(lon, lat, Math.sqrt(this.bestD2) * BOX_SLACK) ?? found
   }

@@ -123,6 +123,28 @@ describe('findRoute', () => {
     expect(routeToLineString(graph, NO_ROUTE)).toBeUndefined()
   })
 
+  it('gives a zero-length route its one point twice', () => {
+    const ab = segment('A', 'B')
+    const bf = segment('B', 'F')
+    const at20 = { segment: ab, offsetM: 20 }
+    const atB = { segment: ab, offsetM: graph.segmentLengthM[ab]! }
+    const cases = [
+      [findRoute(graph, at20, at20), streets.at(2, 2)],
+      [findRoutesFrom(graph, at20, [at20]).routeTo(0), streets.at(2, 2)],
+      [findRoute(graph, atB, { segment: bf, offsetM: 0 }), streets.at(2, 4)],
+      [findRoute(graph, node('B'), node('B')), streets.at(2, 4)],
+      [findRoutesFrom(graph, node('B'), [node('B')]).routeTo(0), streets.at(2, 4)],
+    ] as const
+    for (const [route, [lon, lat]] of cases) {
+      expect(route).toMatchObject({ status: 'found', cost: 0, lengthM: 0 })
+      const [a, b, ...rest] = routeToLineString(graph, route)!.coordinates
+      expect(rest).toEqual([])
+      expect(b).toEqual(a)
+      expect(a![0]).toBeCloseTo(lon, 9)
+      expect(a![1]).toBeCloseTo(lat, 9)
+    }
+  })
+
   it('throws for a segment that is not in the graph', () => {
     expect(() => findRoute(graph, { segment: 99, offsetM: 0 }, node('A'))).toThrow(
       /Segment 99 is not in this graph/,

@@ -1,5 +1,8 @@
 import { createReadStream, readFileSync } from 'node:fs'
 import { Readable } from 'node:stream'
+import { buffer } from 'node:stream/consumers'
+import { createDeflate } from 'node:zlib'
+import { PbfWriter } from 'pbf'
 import { describe, expect, it } from 'vitest'
 import {
   DRIVE,
@@ -25,6 +28,35 @@ async function importError(source: Readable): Promise<NetworkImportError> {
   const error = await importNetwork(source).catch((e: unknown) => e)
   expect(error).toBeInstanceOf(NetworkImportError)
   return error as NetworkImportError
+}
+
+/** One PBF frame: size, BlobHeader of `type`, and a zlib Blob declaring `rawSize` (if given). */
+function zlibFrame(type: string, zlib: Uint8Array, rawSize?: number): Uint8Array {
+  const blob = new PbfWriter()
+  if (rawSize !== undefined) blob.writeVarintField(2, rawSize)
+  blob.writeBytesField(3, zlib)
+  const data = blob.finish()
+  const header = new PbfWriter()
+  header.writeStringField(1, type)
+  header.writeVarintField(3, data.length)
+  const head = header.finish()
+  const frame = new Uint8Array(4 + head.length + data.length)
+  new DataView(frame.buffer).setUint32(0, head.length)
+  frame.set(head, 4)
+  frame.set(data, 4 + head.length)
+  return frame
+}
+
+/** zlib of `mib` MiB of zeros (about 1 KiB per MiB), deflated from one reused 1 MiB buffer. */
+async function zlibOfZeros(mib: number): Promise<Uint8Array> {
+  const zeros = new Uint8Array(1 << 20)
+  return buffer(
+    Readable.from(
+      (function* () {
+        for (let i = 0; i < mib; i++) yield zeros
+      })(),
+    ).pipe(createDeflate()),
+  )
 }
 
 describe('importNetwork', () => {
@@ -108,6 +140,20 @@ describe('importNetwork', () => {
     expect((await importError(bytes(data.subarray(0, data.length >> 1)))).code).toBe(
       'truncated-pbf',
     )
+  })
+
+  it('stops inflating a zlib bomb at its declared raw_size, or at 32 MiB without one', async () => {
+    const zlib = await zlibOfZeros(64)
+    expect(zlib.length).toBeLessThan(128 * 1024)
+    const declared = await importError(bytes(zlibFrame('OSMHeader', zlib, 100)))
+    expect(declared.code).toBe('corrupt-pbf')
+    expect(declared.message).toBe(
+      'The block at byte 0 decompresses to more than 100 bytes, expected 100.',
+    )
+    expect((declared.cause as { code?: string }).code).toBe('ERR_BUFFER_TOO_LARGE')
+    const undeclared = await importError(bytes(zlibFrame('OSMHeader', zlib)))
+    expect(undeclared.code).toBe('corrupt-pbf')
+    expect(undeclared.message).toBe('The block at byte 0 decompresses to more than 33554432 bytes.')
   })
 
   it('rejects a file without streets with no-highways', async () => {

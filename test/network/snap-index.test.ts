@@ -47,6 +47,20 @@ describe('SnapIndex', () => {
     expect(index.nearest(40 * M, 5000 * M)!.distanceM).toBeCloseTo(5000, 0)
   })
 
+  it('gives no nearest street for a non-finite or overflowing query instead of searching forever', () => {
+    for (const [lon, lat] of [
+      [NaN, 0],
+      [0, NaN],
+      [Infinity, 0],
+      [0, -Infinity],
+      [1e300, -1e300],
+    ] as const) {
+      expect(index.nearest(lon, lat)).toBeUndefined()
+      expect(index.snap(lon, lat)).toBeUndefined()
+    }
+    expect(index.nearest(170, -80)!.segment).toBeTypeOf('number')
+  })
+
   it('agrees with a brute-force turf distance on seeded points around downtown Atlanta', async () => {
     const url = new URL('../fixtures/network/atlanta-downtown.osm.pbf', import.meta.url)
     const [drive] = (await importNetwork(createReadStream(url))).sets

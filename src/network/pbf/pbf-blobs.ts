@@ -141,13 +141,19 @@ function decodeBlob(bytes: Uint8Array, offset: number): Uint8Array {
 }
 
 function inflate(zlib: Uint8Array, rawSize: number, offset: number): Uint8Array {
+  // inflate no further than the declared size (or the spec's cap): a small zlib bomb must not
+  // claim gigabytes before it is found out
+  const limit = rawSize >= 0 ? Math.min(rawSize, MAX_BLOB_BYTES) : MAX_BLOB_BYTES
   let data: Uint8Array
   try {
-    data = inflateSync(zlib)
+    data = inflateSync(zlib, { maxOutputLength: Math.max(1, limit) })
   } catch (cause) {
+    const tooLarge = (cause as { code?: unknown } | null)?.code === 'ERR_BUFFER_TOO_LARGE'
     throw new NetworkImportError(
       'corrupt-pbf',
-      `The block at byte ${offset} does not decompress.`,
+      tooLarge
+        ? `The block at byte ${offset} decompresses to more than ${limit} bytes${rawSize >= 0 ? `, expected ${rawSize}` : ''}.`
+        : `The block at byte ${offset} does not decompress.`,
       {
         cause,
       },
