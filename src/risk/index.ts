@@ -14,7 +14,8 @@
  * W is the calibration: under a constant rate λ the decayed count's expectation is λ·W, so C_k/W is an
  * unbiased daily rate. The score is E_u(w) ÷ length: expected victim-reported crimes per km in the
  * bucket. An optional resident-reports term adds min(cap, weight · decayed reports) per type, never more
- * than `reportsMaxRatio` × the crime term (so reports alone never lift a segment).
+ * than `reportsMaxRatio` (0…1) × the crime term (so reports alone never lift a segment, nor outweigh
+ * its crimes).
  */
 export * from './types.js'
 export * from './buckets.js'

@@ -41,7 +41,10 @@ export interface ScorerParams {
   readonly reports: Readonly<Record<string, ReportTypeWeight>>
   /** Time constant of resident-report decay, days. Default 30. */
   readonly reportTauDays: number
-  /** The reports term of a segment never exceeds this multiple of its crime term. Default 1. */
+  /**
+   * The reports term of a segment never exceeds this multiple of its crime term, between 0 and 1 so
+   * reports never outweigh crimes (0 turns the layer off). Default 1.
+   */
   readonly reportsMaxRatio: number
 }
 
@@ -90,7 +93,11 @@ export function resolveScorerParams(overrides: Partial<ScorerParams> = {}): Scor
   nonNegative('nearRepeatWeight', params.nearRepeatWeight)
   nonNegative('profileStrength', params.profileStrength)
   nonNegative('defaultCategoryWeight', params.defaultCategoryWeight)
-  nonNegative('reportsMaxRatio', params.reportsMaxRatio)
+  const ratio = params.reportsMaxRatio
+  if (!(ratio >= 0 && ratio <= 1))
+    problems.push(
+      `reportsMaxRatio must be between 0 and 1 (reports never outweigh crimes), got ${ratio}`,
+    )
   nonNegative('nearRepeatMaxRatio', params.nearRepeatMaxRatio)
   for (const [k, v] of Object.entries(params.borrowByCategory))
     nonNegative(`borrowByCategory.${k}`, v)

@@ -1,5 +1,5 @@
 import { buildProblem } from './build-problem.js'
-import { collectedValue } from './collect-rule.js'
+import { creditedValues } from './collect-rule.js'
 import { appendStop } from './construct.js'
 import { assemblePlan, planWith } from './plan-patrol.js'
 import { PlanState } from './plan-state.js'
@@ -63,17 +63,46 @@ export async function planRatioGreedy(request: PlanRequest): Promise<PatrolPlan>
 /**
  * What a planner blind to time of day delivers: the planner run with one bucket for the whole
  * shift (prize = the shift's total per place, so a place pays once per shift), its dwells then
- * scored with the hourly prizes. Returns that plan with `totals.value`/`ratio` rescored.
+ * scored with the hourly prizes. Returns that plan rescored throughout under the hourly rule: each
+ * stop's `expectedCrimes` (dwells credited in time order, as plans do), `hour` and reason, each
+ * unit's `value` (Σ its stops) and `totals.value`/`ratio` (Σ units).
  */
 export async function planTimeBlind(
   request: PlanRequest,
   options: PlanOptions = {},
 ): Promise<PatrolPlan> {
   const { plan } = await planWith(request, options, { bucketMode: 'whole-shift' })
-  const dwells = plan.units.flatMap((u) => u.stops)
-  const value = collectedValue(dwells, request.prizes, request.shiftStartMs, request.shiftHours)
+  const { shiftStartMs, shiftHours, prizes } = request
+  const ordered = plan.units
+    .flatMap((u, unit) => u.stops.map((stop, index) => ({ stop, unit, index })))
+    .sort((a, b) => a.stop.arriveMs - b.stop.arriveMs || a.unit - b.unit)
+  const credited = creditedValues(
+    ordered.map((d) => d.stop),
+    prizes,
+    shiftStartMs,
+    shiftHours,
+  )
+  const gains = plan.units.map((u) => new Float64Array(u.stops.length))
+  ordered.forEach((d, i) => (gains[d.unit][d.index] = credited[i]))
+  const hours = Math.ceil(shiftHours - 1e-9)
+  const units = plan.units.map((u, unit) => {
+    const stops = u.stops.map((stop, index) => {
+      const gain = gains[unit][index]
+      const hour = Math.min(hours - 1, Math.floor((stop.arriveMs - shiftStartMs) / 3_600_000))
+      const reason = stop.reason
+        .replace(' in shift hour 1', ' of the whole shift (time-blind)')
+        .replace(/[\d.]+ expected crimes/, `${gain.toFixed(3)} expected crimes`)
+      return { ...stop, hour, expectedCrimes: gain, reason }
+    })
+    return { ...u, stops, value: stops.reduce((sum, s) => sum + s.expectedCrimes, 0) }
+  })
+  const value = units.reduce((sum, u) => sum + u.value, 0)
   const bound = plan.totals.teleportBound
-  return { ...plan, totals: { ...plan.totals, value, ratio: bound > 0 ? value / bound : 0 } }
+  return {
+    ...plan,
+    units,
+    totals: { ...plan.totals, value, ratio: bound > 0 ? value / bound : 0 },
+  }
 }
 
 function nearestEdge(

@@ -94,18 +94,32 @@ export function collectedValue(
   shiftStartMs: number,
   shiftHours: number,
 ): number {
+  return creditedValues(dwells, rows, shiftStartMs, shiftHours).reduce((sum, v) => sum + v, 0)
+}
+
+/**
+ * What each dwell adds under the rule above, crediting `dwells` in the order given (pass them in
+ * time order to get each stop's share of the plan value): what earlier dwells left of its hours'
+ * prizes. The values add up to `collectedValue` of the same dwells.
+ */
+export function creditedValues(
+  dwells: ReadonlyArray<TimedDwell>,
+  rows: ReadonlyArray<ArrayLike<number>>,
+  shiftStartMs: number,
+  shiftHours: number,
+): Float64Array {
   const buckets = hourlyBuckets(shiftHours)
   const cover = new Map<number, number>()
-  let value = 0
-  for (const d of dwells) {
+  const gains = new Float64Array(dwells.length)
+  dwells.forEach((d, i) => {
     const a = (d.arriveMs - shiftStartMs) / 1000
     const b = (d.leaveMs - shiftStartMs) / 1000
     forEachShare(buckets, a, b, (k, share) => {
       const key = d.place * buckets.count + k
       const before = cover.get(key) ?? 0
       cover.set(key, before + share)
-      value += rows[k][d.place] * (Math.min(1, before + share) - Math.min(1, before))
+      gains[i] += rows[k][d.place] * (Math.min(1, before + share) - Math.min(1, before))
     })
-  }
-  return value
+  })
+  return gains
 }

@@ -54,6 +54,31 @@ describe('runBacktest', () => {
     expect(result.methods['default'].hitRate['25']).toBe(0)
   })
 
+  it('never lets a forecast see a crime that starts, and becomes known, exactly at the period start', () => {
+    const day = Date.parse('2022-03-10T05:00:00Z') // 2022-03-10 00:00 EST
+    const incidents = [
+      crime(0, day - 20 * DAY_MS),
+      // no report date: known at the end of its (zero-length) window, 00:00 of the scored day
+      crime(2, day, '23F', { reportedAtMs: null }),
+      // reported at the very instant it occurred
+      crime(3, day + DAY_MS, '23F', { reportedAtMs: day + DAY_MS }),
+    ]
+    const result = runBacktest(
+      { segments, incidents },
+      {
+        from: '2022-03-10',
+        to: '2022-03-11',
+        timeZone: TZ,
+        horizon: 'day',
+        coverages: [25],
+        methods: ['default', 'hot-streets'],
+      },
+    )
+    expect(result.crimes).toBe(2)
+    expect(result.methods['hot-streets'].hitRate['25']).toBe(0)
+    expect(result.methods['default'].hitRate['25']).toBe(0)
+  })
+
   it('scores hot streets exactly as a direct day-by-day computation does', () => {
     const streets = lineStreet([100, 40, 250, 80, 120, 60, 300, 90, 30, 150])
     const incidents = randomIncidents(11, streets.length, 600, 500).filter((i) => !i.enforcement)

@@ -236,6 +236,23 @@ describe('resident reports layer', () => {
     expect(withReports?.explanation.residentReportsShare).toBeGreaterThan(0)
     expect(withReports?.explanation.residentReportsShare).toBeLessThanOrEqual(0.5)
   })
+
+  it('refuses a reportsMaxRatio outside [0, 1], which would let reports outweigh the crime term', () => {
+    for (const bad of [1.5, 2, -0.1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => resolveScorerParams({ ...reportParams, reportsMaxRatio: bad })).toThrow(
+        new RegExp(
+          `reportsMaxRatio must be between 0 and 1 \\(reports never outweigh crimes\\), got ${bad}`,
+        ),
+      )
+    expect(() =>
+      scoreRisk(
+        { segments, incidents, reports },
+        { asOfMs, timeZone: TZ, params: { ...reportParams, reportsMaxRatio: 3 } },
+      ),
+    ).toThrow(/reportsMaxRatio must be between 0 and 1/)
+    for (const ok of [0, 0.5, 1])
+      expect(resolveScorerParams({ reportsMaxRatio: ok }).reportsMaxRatio).toBe(ok)
+  })
 })
 
 describe('forecastEachBucket', () => {

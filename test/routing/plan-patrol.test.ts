@@ -29,6 +29,26 @@ describe('planPatrol', () => {
     expect(plan.totals.value).toBeCloseTo(9 + 7 + 5 + 3, 9)
   })
 
+  it('is checked for arrivals and a return sooner than the way there takes', async () => {
+    const { request } = drawnRequest(RING)
+    const plan = await planPatrol(request, { iterations: 4000 })
+    expectValidPlan(plan, request)
+    const unit = plan.units[0]
+    const i = unit.stops.findIndex((s) => s.approach.length > 0)
+    expect(i).toBeGreaterThanOrEqual(0)
+    const freeMs = i === 0 ? plan.shiftStartMs : unit.stops[i - 1].leaveMs
+    const shift = unit.stops[i].arriveMs - freeMs
+    const teleported = unit.stops.map((s, k) =>
+      k === i ? { ...s, arriveMs: s.arriveMs - shift, leaveMs: s.leaveMs - shift } : s,
+    )
+    const early = { ...plan, units: [{ ...unit, stops: teleported }] }
+    expect(() => expectValidPlan(early, request)).toThrow(/stop \d+: arrives after its approach/)
+    expect(unit.returnPath.length).toBeGreaterThan(0)
+    const lastLeaveMs = unit.stops[unit.stops.length - 1].leaveMs
+    const backAtOnce = { ...plan, units: [{ ...unit, returnMs: lastLeaveMs }] }
+    expect(() => expectValidPlan(backAtOnce, request)).toThrow(/returns after the way back/)
+  })
+
   it('never dwells on a suppressed place', async () => {
     const { streets, request } = drawnRequest(RING, { suppress: [streets9(RING)] })
     const plan = await planPatrol(request, { iterations: 4000 })

@@ -54,7 +54,8 @@ const CURVE_PERCENT = [
 
 /**
  * Prepares a back-test: periods, the crimes scored in each (by the start of their occurrence window)
- * and the incidents in the order they became known.
+ * and the incidents in the order they became known. Each period's forecast sees only incidents known
+ * strictly before the period starts, so no crime is both forecast input and scored outcome.
  * @throws RangeError for bad dates or an empty network.
  */
 export function planBacktest(data: BacktestData, options: PlanOptions): BacktestPlan {
@@ -102,7 +103,9 @@ export function evaluateMethod(plan: BacktestPlan, method: BacktestMethod): Peri
   let cursor = 0
   plan.periods.forEach((period, p) => {
     const start = cursor
-    while (cursor < known.length && knownAtMs(known[cursor]) <= period.startMs) cursor++
+    // Strictly before the start: a crime scored in this period (occurredFromMs >= startMs) can be
+    // known at startMs itself (reported as it happened, or no report date and a zero-length window).
+    while (cursor < known.length && knownAtMs(known[cursor]) < period.startMs) cursor++
     if (cursor > start) forecaster.observe(known.slice(start, cursor))
     const scores = forecaster.forecast(period)
     const crimes = plan.crimesByPeriod[p]

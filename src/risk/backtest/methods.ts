@@ -21,7 +21,7 @@ export interface MethodContext {
 
 /** One method's forecasts through a back-test, in time order. */
 export interface Forecaster {
-  /** Incidents that became known since the last call, all known by the start of the next period. */
+  /** Incidents that became known since the last call, all known before the next period starts. */
   observe(incidents: ReadonlyArray<RiskIncident>): void
   /** A per-length risk score for each segment (higher = riskier) for `period`. */
   forecast(period: Period): Float64Array

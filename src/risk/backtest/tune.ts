@@ -1,4 +1,4 @@
-import type { BucketScheme } from '../buckets.js'
+import { NO_BUCKETS, type BucketScheme } from '../buckets.js'
 import { resolveScorerParams, type ScorerParams } from '../scorer-params.js'
 import {
   evaluateMethod,
@@ -65,7 +65,8 @@ export interface TuneResult {
   readonly params: ScorerParams | undefined
   /**
    * What to run when refused: the base with the hot-streets form of the scorer (τ 365 d, no near
-   * repeat, no borrowing), which ranks all-crime forecasts exactly as hot streets does.
+   * repeat, no borrowing, no time buckets, every category weighing 1, no resident-reports layer),
+   * which ranks all-crime forecasts exactly as hot streets does.
    */
   readonly fallback: ScorerParams
   readonly best: TuneTrial | undefined
@@ -140,13 +141,7 @@ export function tuneScorer(data: BacktestData, options: TuneOptions): TuneResult
     status: accepted ? 'tuned' : 'refused',
     params: accepted ? applyChanges(options.base ?? {}, best.changes) : undefined,
     best: accepted ? best : undefined,
-    fallback: resolveScorerParams({
-      ...options.base,
-      longTauDays: HOT_STREETS_TAU_DAYS,
-      nearRepeatWeight: 0,
-      borrowDefault: 0,
-      borrowByCategory: {},
-    }),
+    fallback: hotStreetsParams(options.base ?? {}),
     hotStreets,
     trials,
   }
@@ -188,15 +183,35 @@ export function tunePromap(
   return { bandwidthM: chosen.bandwidthM, tauDays: chosen.tauDays, trials }
 }
 
+/**
+ * The base turned into hot streets: a decayed count (τ 365 d) ÷ length, each category weighing 1, with
+ * no borrowing, near repeat, bucket profile or reports layer. Keeps `includeEnforcement`.
+ */
+function hotStreetsParams(base: Partial<ScorerParams>): ScorerParams {
+  return resolveScorerParams({
+    ...base,
+    longTauDays: HOT_STREETS_TAU_DAYS,
+    nearRepeatWeight: 0,
+    borrowDefault: 0,
+    borrowByCategory: {},
+    buckets: NO_BUCKETS,
+    categoryWeights: {},
+    defaultCategoryWeight: 1,
+    reports: {},
+  })
+}
+
+/** `base` resolved over the defaults, then `changes` (`borrow:<category>` sets one β). */
 function applyChanges(base: Partial<ScorerParams>, changes: Record<string, unknown>): ScorerParams {
-  let borrowByCategory = { ...(base.borrowByCategory ?? {}) }
+  const resolved = resolveScorerParams(base)
+  let borrowByCategory = { ...resolved.borrowByCategory }
   const direct: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(changes)) {
     if (key.startsWith('borrow:'))
       borrowByCategory = { ...borrowByCategory, [key.slice(7)]: value as number }
     else direct[key] = value
   }
-  return resolveScorerParams({ ...base, ...direct, borrowByCategory })
+  return resolveScorerParams({ ...resolved, ...direct, borrowByCategory })
 }
 
 function meanHitRates(outcomes: PeriodOutcomes): Record<string, number> {
