@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely'
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import type { Bbox, LonLat, StreetSegment } from '../network/street-segment.js'
 import type { Database, NetworkStats, StreetNetworkTable, StreetSegmentTable } from './database.js'
 
@@ -47,12 +47,14 @@ function networkRowToNetwork(row: Selectable<StreetNetworkTable>): NetworkVersio
 
 /**
  * Stores a new version of `network.name` (1 for a new name) and returns it. Run it in the
- * import's transaction: the version number is taken under a lock on the name's rows.
+ * import's transaction: the version number is taken under a transaction-scoped advisory lock on
+ * the name, held until commit, so concurrent imports of one name queue and take n+1, n+2.
  */
 export async function insertNetworkVersion(
-  trx: Transaction<Database>,
+  trx: Db,
   network: InsertableNetwork,
 ): Promise<NetworkVersion> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`network:${network.name}`}))`.execute(trx)
   const latest = await trx
     .selectFrom('street_network')
     .select(['version', 'timezone'])
@@ -127,7 +129,7 @@ function segmentBbox(geometry: readonly LonLat[]): Bbox {
 
 /** Stores one mode's segments in their given order (`seq` = position: the routing graph's index). */
 export async function insertSegments(
-  trx: Transaction<Database>,
+  trx: Db,
   networkId: number,
   mode: Mode,
   segments: readonly StreetSegment[],

@@ -119,15 +119,26 @@ export async function networkRoutes(fastify: FastifyInstance, deps: AppDeps): Pr
         )
       }
       try {
-        const { network, timings } = await importNetworkFile(db, upload.content, {
-          name,
-          sourceName: upload.filename,
-          timezone: upload.fields.timezone || undefined,
-        })
+        const { network, timings, resnapped, snapshots, snapshotError } = await importNetworkFile(
+          deps.handle,
+          upload.content,
+          {
+            name,
+            sourceName: upload.filename,
+            timezone: upload.fields.timezone || undefined,
+            risk: deps.risk,
+            now: new Date(),
+          },
+        )
         request.log.info(
-          { network: name, version: network.version, ...timings },
+          { network: name, version: network.version, ...timings, resnapped, snapshots },
           'network imported',
         )
+        if (snapshotError)
+          request.log.error(
+            { error: snapshotError },
+            'risk snapshots not recomputed after network import',
+          )
         reply.code(201)
         return toNetworkJson(network)
       } catch (err) {
