@@ -3,7 +3,7 @@ import { findScheduleById, listSlots } from '../db/schedules.js'
 import { createJobQueue } from '../services/job-queue.js'
 import { NetworkCache } from '../services/network-cache.js'
 import { RiskService } from '../services/risk.js'
-import { createSchedule, runScheduleSlot } from '../services/schedules.js'
+import { runScheduleSlot, startSchedule } from '../services/schedules.js'
 import { action, withDatabase } from './command.js'
 import { progressReporter } from './progress.js'
 
@@ -39,25 +39,32 @@ export function addScheduleCommands(program: Command): void {
             work: boolean
             wait: boolean
           },
-        ) =>
-          withDatabase(ctx, async (handle) => {
+        ) => {
+          // refuse before anything is stored: a schedule queued here would wait for a worker that
+          // cannot exist (the embedded database serves one process)
+          if (!opts.wait && !ctx.config.databaseUrl)
+            throw new Error(
+              '--no-wait needs PostgreSQL: the embedded database runs jobs in the process that queued them',
+            )
+          return withDatabase(ctx, async (handle) => {
             const networks = new NetworkCache(handle.db)
             const planCtx = { db: handle.db, networks, risk: new RiskService(handle.db, networks) }
-            const { schedule, slots } = await createSchedule(planCtx, { ...opts, now: new Date() })
             const queue = createJobQueue(
               handle,
               ctx.config.databaseUrl,
               ctx.log,
               ctx.config.jobSchema,
             )
-            await queue.enqueue(
-              slots.map((s) => ({ scheduleId: schedule.id, day: s.day, shift: s.shift })),
-            )
+            let created
+            try {
+              // a queue that refuses the jobs fails the schedule (ScheduleNotQueued)
+              created = await startSchedule(planCtx, queue, { ...opts, now: new Date() })
+            } catch (err) {
+              await queue.stop().catch(() => {})
+              throw err
+            }
+            const { schedule } = created
             const embedded = handle.backend.kind === 'pglite'
-            if (embedded && !opts.wait)
-              throw new Error(
-                '--no-wait needs PostgreSQL: the embedded database runs jobs in the process that queued them',
-              )
             if (opts.wait && (opts.work || embedded))
               await queue.work(
                 (job, final) => runScheduleSlot(planCtx, job, final),
@@ -101,7 +108,8 @@ export function addScheduleCommands(program: Command): void {
                 slots: rows.length,
               },
             }
-          }),
+          })
+        },
       ),
     )
 

@@ -184,3 +184,31 @@ export async function failSlot(
       .execute()
   }
 }
+
+/**
+ * Fails a running schedule and its pending slots with the reason (its jobs could not be queued:
+ * nothing would ever run them). A schedule that is no longer running is left as it is.
+ */
+export async function failSchedule(
+  db: Kysely<Database>,
+  scheduleId: string,
+  reason: string,
+  at: Date,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const failed = await trx
+      .updateTable('schedule')
+      .set({ status: 'failed', error: reason, completed_at: at })
+      .where('id', '=', scheduleId)
+      .where('status', '=', 'running')
+      .returning('id')
+      .executeTakeFirst()
+    if (!failed) return
+    await trx
+      .updateTable('schedule_slot')
+      .set({ status: 'failed', error: reason, updated_at: at })
+      .where('schedule_id', '=', scheduleId)
+      .where('status', '=', 'pending')
+      .execute()
+  })
+}

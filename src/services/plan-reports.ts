@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
 import type { OutreachReferral, PlanDocument } from '../exports/index.js'
 import { haversineM } from '../network/index.js'
 
-const NEAR_STOP_M = 60 // a report this close to a dwell counts as visited
+const NEAR_STOP_M = 60 // a report this close to a dwell's position counts as visited
 const OUTREACH_LOOKBACK_MS = 72 * 3_600_000 // welfare concerns older than this are no longer a referral
 const AREA_MARGIN_DEG = 0.01 // ≈ 1 km around the plan's routes
 
@@ -65,8 +65,12 @@ export async function welfareReferrals(
 }
 
 /**
- * Tells residents about the patrol: every open (non-welfare) report within 60 m of a dwell gets a
- * status note "patrol visit planned <time>". A plan is a plan: the note says planned, not done.
+ * Tells residents about the patrol: every open (non-welfare) report on a segment a unit dwells on,
+ * or within 60 m of a dwell's position (the middle of the dwelt segment), gets the status note
+ * "patrol visit planned <time>" for its earliest such dwell. A note already there for that report
+ * and time is not added again, so re-planning the same shift does not grow the notes. A plan is a
+ * plan: the note says planned, not done. Run it in the transaction that stores the plan.
+ * @returns how many reports got a new note.
  */
 export async function noteVisits(
   db: Kysely<Database>,
@@ -77,7 +81,7 @@ export async function noteVisits(
   const open = await db
     .selectFrom('community_report as r')
     .innerJoin('report_service as t', 't.code', 'r.service_code')
-    .select(['r.id', 'r.lat', 'r.lon', 'r.status_notes', 'r.segment_id'])
+    .select(['r.id', 'r.lat', 'r.lon', 'r.segment_id'])
     .where('t.welfare', '=', false)
     .where('r.network_name', '=', networkName)
     .where('r.status', '=', 'open')
@@ -94,27 +98,29 @@ export async function noteVisits(
     timeStyle: 'short',
     hour12: false,
   })
+  const stops = plan.units.flatMap((u) => u.stops).sort((a, b) => a.arrive.localeCompare(b.arrive))
   let noted = 0
   for (const report of open) {
-    const stop = plan.units
-      .flatMap((u) => u.stops)
-      .filter(
-        (x) =>
-          x.segmentId === report.segment_id ||
-          haversineM(report.lon, report.lat, x.position[0], x.position[1]) <= NEAR_STOP_M,
-      )
-      .sort((a, b) => a.arrive.localeCompare(b.arrive))[0]
+    const stop = stops.find(
+      (x) =>
+        x.segmentId === report.segment_id ||
+        haversineM(report.lon, report.lat, x.position[0], x.position[1]) <= NEAR_STOP_M,
+    )
     if (!stop) continue
     const note = `patrol visit planned ${format.format(new Date(stop.arrive))}`
-    await db
+    // one statement: appends unless the same line is already among the notes
+    const result = await db
       .updateTable('community_report')
       .set({
-        status_notes: report.status_notes ? `${report.status_notes}\n${note}` : note,
+        status_notes: sql<string>`case when coalesce(status_notes, '') = '' then ${note}::text else status_notes || ${`\n${note}`}::text end`,
         updated_at: new Date(),
       })
       .where('id', '=', report.id)
-      .execute()
-    noted++
+      .where(
+        sql<boolean>`position(${`\n${note}\n`}::text in ${'\n'}::text || coalesce(status_notes, '') || ${'\n'}::text) = 0`,
+      )
+      .executeTakeFirst()
+    if (Number(result.numUpdatedRows) > 0) noted++
   }
   return noted
 }

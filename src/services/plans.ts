@@ -3,7 +3,7 @@ import type { Polygon } from 'geojson'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import type { Database } from '../db/database.js'
-import { findNetwork, type Mode, type NetworkVersion } from '../db/networks.js'
+import { findNetwork, findNetworkById, type Mode, type NetworkVersion } from '../db/networks.js'
 import { findStation, insertPlan } from '../db/plans.js'
 import { findSnapshot, type RiskSnapshot } from '../db/risk.js'
 import type { PlanDocument, PlanStop, PlanUnit, Position } from '../exports/index.js'
@@ -52,6 +52,11 @@ export type UnitPoint =
 
 export interface PlanInput {
   readonly network: string
+  /**
+   * The id of the version of `network` to plan on (schedule jobs: the version the week was staffed
+   * on). Absent: the newest version of the name.
+   */
+  readonly networkId?: number
   readonly shiftStart: Date
   readonly shiftHours: number
   readonly units: readonly {
@@ -88,6 +93,10 @@ export interface PlanContext {
 export interface PlanSearch {
   readonly iterationsPerUnit?: number
   readonly budgetMs?: number
+  /**
+   * Aborted when nobody waits for the plan any more (the client left, the request timed out): the
+   * search stops early and createPlan stores nothing.
+   */
   readonly signal?: AbortSignal
 }
 
@@ -227,8 +236,17 @@ export async function makePlan(
   input: PlanInput,
   search: PlanSearch = {},
 ): Promise<{ document: PlanDocument; networkId: number }> {
-  const network = await findNetwork(ctx.db, input.network)
-  if (!network) throw new PlanRefused('network-not-found', `no network named "${input.network}"`)
+  const network =
+    input.networkId === undefined
+      ? await findNetwork(ctx.db, input.network)
+      : await findNetworkById(ctx.db, input.networkId)
+  if (!network || network.name !== input.network)
+    throw new PlanRefused(
+      'network-not-found',
+      input.networkId === undefined
+        ? `no network named "${input.network}"`
+        : `no version of network "${input.network}" with id ${input.networkId}`,
+    )
   const snapshot = await planSnapshot(ctx.db, network, input)
   const risk = await ctx.risk.context(network, 'drive')
   const modes = new Set(input.units.map((u) => u.mode))
@@ -293,8 +311,11 @@ export async function makePlan(
 }
 
 /**
- * Makes a shift plan and stores it (one row); open reports near its dwells get a status note.
- * @throws PlanRefused with a stable code (nothing stored); RangeError for a malformed request.
+ * Makes a shift plan and stores it (one row) with the status notes of the open reports near its
+ * dwells, in one transaction. When `search.signal` aborts before the commit (the client left, the
+ * request timed out) nothing is stored.
+ * @throws PlanRefused with a stable code (nothing stored); RangeError for a malformed request;
+ *   the signal's reason when it aborted (nothing stored).
  */
 export async function createPlan(
   ctx: PlanContext,
@@ -303,8 +324,13 @@ export async function createPlan(
   apiKeyId: string | null = null,
 ): Promise<PlanDocument> {
   const { document, networkId } = await makePlan(ctx, input, search)
-  await insertPlan(ctx.db, { document, networkId, request: planRequestJson(input), apiKeyId })
-  await noteVisits(ctx.db, document.network, document)
+  search.signal?.throwIfAborted()
+  await ctx.db.transaction().execute(async (trx) => {
+    await insertPlan(trx, { document, networkId, request: planRequestJson(input), apiKeyId })
+    await noteVisits(trx, document.network, document)
+    // the last moment to give up: throwing here rolls the plan and its notes back
+    search.signal?.throwIfAborted()
+  })
   return document
 }
 

@@ -14,15 +14,26 @@ const MIN_FLAG_SHARE = 0.01 // below 1 % of patrol time nothing is flagged (nois
 const YEAR_MS = 365 * 86_400_000
 
 export interface AreaExposure {
+  /** A neighbourhood, or `grid <cell>` (≈ 500 m) where the data name none. */
   readonly area: string
   readonly patrolMinutes: number
   readonly patrolShare: number
+  /** Victim-reported crimes in the area in the year before the forecast (same area key as patrol). */
   readonly crimes: number
   readonly crimeShare: number
-  /** patrolShare ÷ crimeShare (Infinity with patrol and no crime). */
-  readonly ratio: number
+  /**
+   * patrolShare ÷ crimeShare; null when the area was patrolled but had no crime (the ratio is
+   * unbounded: `ratioNote` says so). JSON has no Infinity, so null is what clients read.
+   */
+  readonly ratio: number | null
+  /** Why `ratio` is null: `patrol-without-crime`; null when there is a ratio. */
+  readonly ratioNote: 'patrol-without-crime' | null
+  /** Patrol share above `factor` × crime share (patrol without crime counts), and ≥ 1 % of patrol. */
   readonly flagged: boolean
 }
+
+/** Patrol with no crime in the area: no finite ratio. */
+export const PATROL_WITHOUT_CRIME = 'patrol-without-crime'
 
 /** How a schedule is named in every answer about it. */
 export interface ScheduleHeader {
@@ -97,6 +108,56 @@ async function segmentAreas(db: Kysely<Database>, networkName: string, networkId
   return new Map([...best].map(([segment, { area }]) => [segment, area]))
 }
 
+/** The grid area of a point: the key patrol stops and crimes share where no neighbourhood applies. */
+const gridArea = (lat: number, lon: number) => `grid ${areaCell(lat, lon)}`
+
+/**
+ * Victim-reported crimes per area in the year before the schedule's forecast, keyed as patrol
+ * minutes are: the incident's neighbourhood, else its drive segment's neighbourhood (`labels`),
+ * else the ≈ 500 m grid cell of its location. Incidents with none of these are not counted.
+ */
+async function crimesByArea(
+  db: Kysely<Database>,
+  schedule: ScheduleRow,
+  labels: ReadonlyMap<string, string>,
+): Promise<Map<string, number>> {
+  const since = new Date(schedule.risk_as_of.getTime() - YEAR_MS)
+  const named = await db
+    .selectFrom('incident')
+    .select(['neighbourhood', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('network_name', '=', schedule.network_name)
+    .where('enforcement', '=', false)
+    .where('reported_at', '<=', schedule.risk_as_of)
+    .where('reported_at', '>', since)
+    .where('neighbourhood', 'is not', null)
+    .groupBy('neighbourhood')
+    .execute()
+  const counts = new Map(named.map((c) => [c.neighbourhood!, Number(c.n)]))
+  const add = (area: string, n: number) => counts.set(area, (counts.get(area) ?? 0) + n)
+  const unnamed = await db
+    .selectFrom('incident as i')
+    .leftJoin('incident_snap as s', (join) =>
+      join
+        .onRef('s.incident_id', '=', 'i.id')
+        .on('s.network_id', '=', schedule.network_id)
+        .on('s.mode', '=', 'drive'),
+    )
+    .select(['s.segment_id', 'i.lat', 'i.lon', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('i.network_name', '=', schedule.network_name)
+    .where('i.enforcement', '=', false)
+    .where('i.reported_at', '<=', schedule.risk_as_of)
+    .where('i.reported_at', '>', since)
+    .where('i.neighbourhood', 'is', null)
+    .groupBy(['s.segment_id', 'i.lat', 'i.lon'])
+    .execute()
+  for (const r of unnamed) {
+    const label = r.segment_id ? labels.get(r.segment_id) : undefined
+    if (label) add(label, Number(r.n))
+    else if (r.lat !== null && r.lon !== null) add(gridArea(r.lat, r.lon), Number(r.n))
+  }
+  return counts
+}
+
 /**
  * The weekly report: per shift, expected crime, units and plan value against its bound; over the
  * week, an exposure audit of patrol minutes per neighbourhood (APD `neighborhood`, or ≈ 500 m grid
@@ -126,7 +187,7 @@ export async function weeklyReport(
       if (d <= LABEL_REACH_M && (!nearest || d < nearest.d))
         nearest = { area: labels.get(other.segmentId)!, d }
     }
-    return nearest?.area ?? `grid ${areaCell(stop.position[1], stop.position[0])}`
+    return nearest?.area ?? gridArea(stop.position[1], stop.position[0])
   }
   const minutes = new Map<string, number>()
   let exploration = 0
@@ -157,26 +218,16 @@ export async function weeklyReport(
       explorationShare: plan && dwelt > 0 ? explored / dwelt : null,
     }
   })
-  const crimes = await db
-    .selectFrom('incident')
-    .select(['neighbourhood', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('network_name', '=', schedule.network_name)
-    .where('enforcement', '=', false)
-    .where('reported_at', '<=', schedule.risk_as_of)
-    .where('reported_at', '>', new Date(schedule.risk_as_of.getTime() - YEAR_MS))
-    .where('neighbourhood', 'is not', null)
-    .groupBy('neighbourhood')
-    .execute()
-  const crimeCount = new Map(crimes.map((c) => [c.neighbourhood!, Number(c.n)]))
+  const crimeCount = await crimesByArea(db, schedule, labels)
   const totalCrimes = [...crimeCount.values()].reduce((a, b) => a + b, 0)
   const totalMinutes = [...minutes.values()].reduce((a, b) => a + b, 0)
   const areas = [...new Set([...minutes.keys(), ...crimeCount.keys()])]
-    .map((area) => {
+    .map((area): AreaExposure => {
       const patrolMinutes = minutes.get(area) ?? 0
       const patrolShare = totalMinutes > 0 ? patrolMinutes / totalMinutes : 0
       const count = crimeCount.get(area) ?? 0
       const crimeShare = totalCrimes > 0 ? count / totalCrimes : 0
-      const ratio = crimeShare > 0 ? patrolShare / crimeShare : patrolShare > 0 ? Infinity : 0
+      const ratio = crimeShare > 0 ? patrolShare / crimeShare : patrolShare > 0 ? null : 0
       return {
         area,
         patrolMinutes,
@@ -184,7 +235,8 @@ export async function weeklyReport(
         crimes: count,
         crimeShare,
         ratio,
-        flagged: patrolShare >= MIN_FLAG_SHARE && ratio > factor,
+        ratioNote: ratio === null ? PATROL_WITHOUT_CRIME : null,
+        flagged: patrolShare >= MIN_FLAG_SHARE && (ratio === null || ratio > factor),
       }
     })
     .sort(
@@ -206,7 +258,7 @@ export async function weeklyReport(
     },
     exposure: {
       basis:
-        'neighbourhood of the incidents on each segment (APD `neighborhood`); ≈ 500 m grid cells elsewhere',
+        'neighbourhood of the incidents on each segment (APD `neighborhood`); ≈ 500 m grid cells elsewhere, for patrol minutes and crimes alike',
       factor,
       areas,
     },
@@ -240,7 +292,7 @@ export function weeklyReportMarkdown(report: WeeklyReport): string {
       .filter((a) => a.patrolMinutes > 0 || a.crimeShare >= 0.01)
       .map(
         (a) =>
-          `| ${a.area} | ${Math.round(a.patrolMinutes)} | ${pct(a.patrolShare)} | ${pct(a.crimeShare)} | ${Number.isFinite(a.ratio) ? a.ratio.toFixed(2) : '∞'} | ${a.flagged ? '**over-patrolled**' : ''} |`,
+          `| ${a.area} | ${Math.round(a.patrolMinutes)} | ${pct(a.patrolShare)} | ${pct(a.crimeShare)} | ${a.ratio === null ? '∞ (no crime)' : a.ratio.toFixed(2)} | ${a.flagged ? '**over-patrolled**' : ''} |`,
       ),
     '',
   ]

@@ -3,6 +3,7 @@ import { findNetwork } from '../db/networks.js'
 import { insertPlan, listStations } from '../db/plans.js'
 import { findSnapshot, type RiskSnapshot } from '../db/risk.js'
 import {
+  failSchedule,
   failSlot,
   finishSlot,
   findScheduleById,
@@ -15,6 +16,7 @@ import {
 import { bucketIndexAt, bucketLayout, HOUR_OF_WEEK } from '../risk/index.js'
 import { HOUR_MS, zoneClock } from '../time/index.js'
 import { allocateUnits, explainAllocation, isoWeekDays, shiftWindows } from '../schedule/index.js'
+import type { JobQueue } from './job-queue.js'
 import {
   makePlan,
   planRequestJson,
@@ -44,6 +46,25 @@ export class ScheduleRefused extends Error {
   ) {
     super(message)
     this.name = 'ScheduleRefused'
+  }
+}
+
+/**
+ * The schedule was stored but its jobs could not be queued: it has been marked failed with the
+ * reason (nothing would ever run its slots); regenerate it when the queue is back.
+ */
+export class ScheduleNotQueued extends Error {
+  readonly code = 'queue-unavailable'
+  constructor(
+    readonly schedule: ScheduleRow,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `the job queue did not take the jobs of ${schedule.network_name} ${schedule.week} version ${schedule.version}; the schedule was marked failed: try again`,
+      options,
+    )
+    this.name = 'ScheduleNotQueued'
   }
 }
 
@@ -192,6 +213,28 @@ export async function createSchedule(
   return { schedule, slots: await listSlots(ctx.db, schedule.id) }
 }
 
+/**
+ * Creates a schedule (createSchedule) and queues one job per slot. When the queue refuses, the
+ * schedule and its slots are marked failed with the reason instead of staying `running` forever.
+ * @throws ScheduleRefused (nothing stored); ScheduleNotQueued (stored, and marked failed).
+ */
+export async function startSchedule(
+  ctx: PlanContext,
+  queue: Pick<JobQueue, 'enqueue'>,
+  request: ScheduleRequest,
+): Promise<{ schedule: ScheduleRow; slots: SlotRow[] }> {
+  const created = await createSchedule(ctx, request)
+  const { schedule, slots } = created
+  try {
+    await queue.enqueue(slots.map((s) => ({ scheduleId: schedule.id, day: s.day, shift: s.shift })))
+  } catch (err) {
+    const reason = `queue-unavailable: the slot jobs could not be queued (${(err as Error).message})`
+    await failSchedule(ctx.db, schedule.id, reason, new Date())
+    throw new ScheduleNotQueued(schedule, reason, { cause: err })
+  }
+  return created
+}
+
 /** One unit of a schedule's work: the plan of one day's shift. */
 export interface SlotJob {
   readonly scheduleId: string
@@ -219,6 +262,8 @@ export async function runScheduleSlot(
     const settings = schedule.settings as ScheduleSettings
     const input: PlanInput = {
       network: schedule.network_name,
+      // the version the week was staffed on, whatever has been imported under the name since
+      networkId: schedule.network_id,
       shiftStart: slot.shift_start,
       shiftHours: slot.shift_hours,
       units: Array.from({ length: slot.units }, (_, i) => ({
@@ -245,8 +290,9 @@ export async function runScheduleSlot(
         scheduleKey: `${job.scheduleId}:${job.day}:${job.shift}`,
       })
       await finishSlot(trx, slot, planId, new Date())
+      // a duplicated job found the key taken: the stored plan already noted its visits
+      if (planId === document.id) await noteVisits(trx, document.network, document)
     })
-    await noteVisits(ctx.db, document.network, document)
     return 'planned'
   } catch (err) {
     const reason =

@@ -121,7 +121,11 @@ describe('pglite: weekly schedules over HTTP, jobs in-process', () => {
       1,
       6,
     )
-    for (const a of areas) expect(a.flagged).toBe(a.patrolShare >= 0.01 && a.ratio > 2)
+    for (const a of areas) {
+      // patrol with no crime has no finite ratio: null, with the reason
+      expect(a.ratioNote).toBe(a.ratio === null ? 'patrol-without-crime' : null)
+      expect(a.flagged).toBe(a.patrolShare >= 0.01 && (a.ratio === null || a.ratio > 2))
+    }
     expect(areas.some((a: { area: string }) => a.area === 'Downtown')).toBe(true)
     const md = (await app.inject('/v1/schedules/2022-W10/report?network=atlanta&format=md')).body
     expect(md).toMatch(/^# Weekly schedule atlanta 2022-W10 \(version 1, completed\)/)

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { findPlan, listStations, saveStation } from '../../db/plans.js'
 import {
@@ -162,6 +162,25 @@ export function planProblem(err: unknown): unknown {
   return err
 }
 
+/**
+ * Aborts when nobody waits for the answer any more: the client closed the connection, or Fastify's
+ * handler timeout has answered 503 `timeout` (the handler itself keeps running). A plan made
+ * after that is not stored.
+ */
+function abandoned(request: FastifyRequest, reply: FastifyReply): AbortSignal {
+  const timedOut = new AbortController()
+  // request.signal also aborts (without a reason) when the request body has been read: only
+  // Fastify's timeout error counts
+  const onAbort = () => {
+    const reason: unknown = request.signal.reason
+    if ((reason as { code?: unknown } | undefined)?.code === 'FST_ERR_HANDLER_TIMEOUT')
+      timedOut.abort(reason)
+  }
+  if (request.signal.aborted) onAbort()
+  else request.signal.addEventListener('abort', onAbort, { once: true })
+  return AbortSignal.any([clientGone(reply), timedOut.signal])
+}
+
 const EXPORTS: Readonly<Record<string, { type: string; render: (plan: PlanDocument) => string }>> =
   {
     json: { type: 'application/json; charset=utf-8', render: (p) => JSON.stringify(p) },
@@ -196,7 +215,7 @@ export async function planRoutes(fastify: FastifyInstance, deps: AppDeps): Promi
         const plan = await createPlan(
           deps,
           input,
-          { signal: clientGone(reply) },
+          { signal: abandoned(request, reply) },
           request.apiKey?.id ?? null,
         )
         reply.code(201).header('location', `/v1/plans/${plan.id}`)

@@ -8,7 +8,7 @@ import {
   weeklyReport,
   weeklyReportMarkdown,
 } from '../../services/schedule-report.js'
-import { createSchedule, ScheduleRefused } from '../../services/schedules.js'
+import { ScheduleNotQueued, ScheduleRefused, startSchedule } from '../../services/schedules.js'
 import type { AppDeps } from '../app.js'
 import { AppError } from '../errors.js'
 import { problemResponses } from '../schemas.js'
@@ -93,15 +93,15 @@ export async function scheduleRoutes(fastify: FastifyInstance, deps: AppDeps): P
           },
           { additionalProperties: false },
         ),
-        response: { ...problemResponses(400, 404, 409, 422) },
+        response: { ...problemResponses(400, 404, 409, 422, 503) },
       },
     },
     async (request, reply) => {
       try {
-        const { schedule, slots } = await createSchedule(deps, { ...request.body, now: new Date() })
-        await deps.jobs.enqueue(
-          slots.map((s) => ({ scheduleId: schedule.id, day: s.day, shift: s.shift })),
-        )
+        const { schedule, slots } = await startSchedule(deps, deps.jobs, {
+          ...request.body,
+          now: new Date(),
+        })
         reply
           .code(202)
           .header(
@@ -112,6 +112,13 @@ export async function scheduleRoutes(fastify: FastifyInstance, deps: AppDeps): P
       } catch (err) {
         if (err instanceof ScheduleRefused)
           throw new AppError(REFUSAL_STATUS[err.code], err.code, err.message)
+        if (err instanceof ScheduleNotQueued) {
+          request.log.error({ err: err.cause, scheduleId: err.schedule.id }, 'job queue refused')
+          throw new AppError(503, err.code, err.message, {
+            scheduleId: err.schedule.id,
+            version: err.schedule.version,
+          })
+        }
         throw err
       }
     },

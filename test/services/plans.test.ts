@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs'
+import type { KyselyPlugin, RootOperationNode } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DbHandle } from '../../src/db/connect.js'
+import { syncServiceTypes } from '../../src/db/reports.js'
+import { parseServiceTypes } from '../../src/reports/index.js'
+import { areaCell } from '../../src/reports/index.js'
+import type { NetworkCache } from '../../src/services/network-cache.js'
+import { createPlan, makePlan, type PlanInput } from '../../src/services/plans.js'
+import type { RiskService } from '../../src/services/risk.js'
+import { seedAtlanta } from '../helpers/atlanta.js'
+import { countRows, DIALECTS, openTestDatabase } from '../helpers/db.js'
+
+const input: PlanInput = {
+  network: 'atlanta',
+  shiftStart: new Date('2022-03-04T15:00:00-05:00'),
+  shiftHours: 4,
+  seed: 3,
+  explorationShare: 0,
+  units: [{ id: 'car-1', mode: 'drive', start: { station: 'apd-zone-5' } }],
+}
+
+/** Calls `hit` before the first query of the given kind on community_report runs. */
+function onReportQuery(kind: RootOperationNode['kind'], hit: () => void): KyselyPlugin {
+  return {
+    transformQuery(args) {
+      if (args.node.kind === kind && JSON.stringify(args.node).includes('"community_report"')) hit()
+      return args.node
+    },
+    transformResult: async (args) => args.result,
+  }
+}
+
+describe.each(DIALECTS)('%s: createPlan stores nothing for an abandoned request', (dialect) => {
+  let handle: DbHandle
+  let networks: NetworkCache
+  let risk: RiskService
+
+  beforeAll(async () => {
+    handle = await openTestDatabase(dialect)
+    ;({ networks, risk } = await seedAtlanta(handle, {
+      years: ['2022'],
+      station: true,
+      snapshotAsOf: '2022-03-04T00:00:00-05:00',
+    }))
+    await syncServiceTypes(
+      handle.db,
+      parseServiceTypes(readFileSync('data/report-types.json', 'utf8')),
+    )
+  })
+  afterAll(async () => {
+    await handle?.close()
+  })
+
+  it('does not store a plan whose request was abandoned after the search', async () => {
+    const controller = new AbortController()
+    // the first community_report query after the search (welfare referrals) aborts the request
+    const db = handle.db.withPlugin(
+      onReportQuery('SelectQueryNode', () => controller.abort(new Error('timed out'))),
+    )
+    const before = await countRows(handle.db, 'patrol_plan')
+    await expect(
+      createPlan({ db, networks, risk }, input, { signal: controller.signal }),
+    ).rejects.toThrow('timed out')
+    expect(await countRows(handle.db, 'patrol_plan')).toBe(before)
+  })
+
+  it('rolls back the plan and its status notes together', async () => {
+    const { document } = await makePlan({ db: handle.db, networks, risk }, input)
+    const [lon, lat] = document.units[0]!.stops[0]!.position
+    const at = new Date('2022-03-01T00:00:00Z')
+    await handle.db
+      .insertInto('community_report')
+      .values({
+        id: 'report-near-stop',
+        network_name: 'atlanta',
+        service_code: 'graffiti',
+        status: 'open',
+        review: 'unreviewed',
+        status_notes: null,
+        description: null,
+        attributes: '{}',
+        lat,
+        lon,
+        address: null,
+        media_url: null,
+        segment_id: null,
+        snap_distance_m: null,
+        requested_at: at,
+        updated_at: at,
+        duplicate_of: null,
+        source: 'api',
+        api_key_id: null,
+        device_hash: null,
+        account_hash: null,
+        area_cell: areaCell(lat, lon),
+        flag_reason: null,
+        import_key: null,
+      })
+      .execute()
+    const notes = async () =>
+      (
+        await handle.db
+          .selectFrom('community_report')
+          .select('status_notes')
+          .where('id', '=', 'report-near-stop')
+          .executeTakeFirstOrThrow()
+      ).status_notes
+    // the request is abandoned while the notes are written, after the plan row
+    const controller = new AbortController()
+    const db = handle.db.withPlugin(
+      onReportQuery('UpdateQueryNode', () => controller.abort(new Error('client left'))),
+    )
+    const before = await countRows(handle.db, 'patrol_plan')
+    await expect(
+      createPlan({ db, networks, risk }, input, { signal: controller.signal }),
+    ).rejects.toThrow('client left')
+    expect(await countRows(handle.db, 'patrol_plan')).toBe(before)
+    expect(await notes()).toBeNull()
+    // not abandoned: the plan and one note; the same plan again adds no second note
+    const plan = await createPlan({ db: handle.db, networks, risk }, input)
+    expect(await countRows(handle.db, 'patrol_plan')).toBe(before + 1)
+    expect(await notes()).toMatch(/^patrol visit planned \d{4}-\d{2}-\d{2},? \d{2}:\d{2}$/)
+    const again = await createPlan({ db: handle.db, networks, risk }, input)
+    expect(again.id).not.toBe(plan.id)
+    expect(await countRows(handle.db, 'patrol_plan')).toBe(before + 2)
+    expect((await notes())!.split('\n')).toHaveLength(1)
+  })
+})
