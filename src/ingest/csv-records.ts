@@ -1,4 +1,4 @@
-import { RecordSplitter, type CsvItem, type Newline } from './record-splitter.js'
+import { RecordSplitter, type CsvItem } from './record-splitter.js'
 
 export type { CsvItem } from './record-splitter.js'
 
@@ -14,8 +14,9 @@ export interface CsvStats {
 
 /**
  * Splits text into CSV records, streaming, one array per text chunk (so the per-row cost has no
- * await in it). The delimiter and the line break are sniffed from the first line. Quoted fields
- * may span lines. A quote inside an unquoted field skips just that record ('malformed'); an
+ * await in it). Blank lines (empty or white space only) before the header are skipped, and the
+ * delimiter is sniffed from the header's line. CRLF, LF and CR each end a line, mixed as they
+ * come. Quoted fields may span lines. A bad quote skips just that record ('malformed'); an
  * unclosed quote or a record over `maxRecordChars` stop the file after the records before it.
  */
 export async function* readCsvRecords(
@@ -23,39 +24,47 @@ export async function* readCsvRecords(
   stats: CsvStats,
   maxRecordChars: number,
 ): AsyncGenerator<CsvItem[]> {
-  const head = await readFirstLine(text, maxRecordChars)
-  if (head.text.trim() === '') return
-  stats.delimiter = sniffDelimiter(head.firstLine)
-  const splitter = new RecordSplitter(stats.delimiter, head.newline, maxRecordChars)
+  const head = await readHead(text, maxRecordChars)
+  if (head.headerLine === undefined) return
+  stats.delimiter = sniffDelimiter(head.headerLine)
+  const splitter = new RecordSplitter(stats.delimiter, maxRecordChars)
+  let beforeHeader = true
+  const take = (items: CsvItem[]): CsvItem[] => {
+    if (!beforeHeader) return items
+    const header = items.findIndex((item) => !isBlankLine(item))
+    beforeHeader = header === -1
+    return beforeHeader ? [] : items.slice(header)
+  }
   for await (const chunk of head.all) {
-    const items = splitter.push(chunk)
+    const items = take(splitter.push(chunk))
     if (items.length > 0) yield items
     if (splitter.failure) throw splitter.failure
   }
-  const rest = splitter.end()
+  const rest = take(splitter.end())
   if (rest.length > 0) yield rest
   if (splitter.failure) throw splitter.failure
 }
 
 interface Head {
-  readonly text: string
-  readonly firstLine: string
-  readonly newline: Newline
+  /** The header's line: the first one with more than white space; undefined for blank text. */
+  readonly headerLine: string | undefined
   readonly all: AsyncIterable<string>
 }
 
-/** Reads up to the first line break and the character after it (to tell CR from CRLF). */
-async function readFirstLine(text: AsyncIterable<string>, maxChars: number): Promise<Head> {
+/** Reads until the first non-blank line has ended (or the text has, or `maxChars` are read). */
+async function readHead(text: AsyncIterable<string>, maxChars: number): Promise<Head> {
   const iterator = text[Symbol.asyncIterator]()
   let buffered = ''
-  let end = -1
-  while ((end === -1 || end + 1 >= buffered.length) && buffered.length <= maxChars) {
+  let done = false
+  let headerLine: string | undefined
+  while (headerLine === undefined && !done && buffered.length <= maxChars) {
     const next = await iterator.next()
-    if (next.done) break
-    buffered += next.value
-    end = buffered.search(/[\r\n]/)
+    if (next.done) done = true
+    else buffered += next.value
+    headerLine = firstNonBlankLine(buffered, done || buffered.length > maxChars)
   }
-  const firstLine = end === -1 ? buffered : buffered.slice(0, end)
+  // past maxChars of white space: the splitter will tell
+  if (headerLine === undefined && !done) headerLine = ''
   async function* all(): AsyncGenerator<string> {
     try {
       if (buffered) yield buffered
@@ -66,12 +75,22 @@ async function readFirstLine(text: AsyncIterable<string>, maxChars: number): Pro
       await iterator.return?.()
     }
   }
-  return { text: buffered, firstLine, newline: newlineAt(buffered, end), all: all() }
+  return { headerLine, all: all() }
 }
 
-function newlineAt(text: string, at: number): Newline {
-  if (at === -1 || text[at] === '\n') return '\n'
-  return text[at + 1] === '\n' ? '\r\n' : '\r'
+/** The first line of `text` with more than white space, once its line break is read (or `ended`). */
+function firstNonBlankLine(text: string, ended: boolean): string | undefined {
+  const at = text.search(/\S/)
+  if (at === -1) return undefined
+  const from = Math.max(text.lastIndexOf('\n', at), text.lastIndexOf('\r', at)) + 1
+  const length = text.slice(at).search(/[\r\n]/)
+  if (length === -1) return ended ? text.slice(from) : undefined
+  return text.slice(from, at + length)
+}
+
+/** A line of white space only (empty lines never become records). */
+function isBlankLine(item: CsvItem): boolean {
+  return item.kind === 'record' && item.fields.length === 1 && item.fields[0].trim() === ''
 }
 
 /** The most frequent of `,` `;` tab `|` outside quotes in the header line; ',' when none occur. */

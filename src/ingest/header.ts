@@ -5,14 +5,18 @@ import type { ColumnMapping, DateTimeColumns, LocationColumns } from './types.js
 /**
  * Header row → index by normalised name. Refuses more than `maxColumns` columns and repeated
  * names (which column would a mapping mean?). Empty header cells are allowed, e.g. the trailing
- * blank columns spreadsheets leave.
+ * blank columns spreadsheets leave. `line`: the header's physical line, for the errors.
  */
-export function indexHeader(fields: readonly string[], maxColumns: number): Map<string, number> {
+export function indexHeader(
+  fields: readonly string[],
+  maxColumns: number,
+  line: number,
+): Map<string, number> {
   if (fields.length > maxColumns) {
     throw new IngestFileError(
       'too-many-columns',
       `the header has ${fields.length} columns; at most ${maxColumns} are accepted (wrong delimiter?)`,
-      1,
+      line,
     )
   }
   const index = new Map<string, number>()
@@ -27,7 +31,7 @@ export function indexHeader(fields: readonly string[], maxColumns: number): Map<
     throw new IngestFileError(
       'duplicate-headers',
       `the header repeats ${[...repeated].map((h) => `"${h}"`).join(', ')}; rename the columns so each name is unique`,
-      1,
+      line,
     )
   }
   return index
@@ -70,18 +74,19 @@ function locationColumns(spec: LocationColumns): string[] {
   return spec.kind === 'lonlat' ? [spec.lon, spec.lat] : [spec.x, spec.y]
 }
 
-/** @throws IngestFileError('missing-columns') naming the columns the header lacks. */
+/** @throws IngestFileError('missing-columns') naming the columns the header (on `line`) lacks. */
 export function assertColumnsPresent(
   mapping: ColumnMapping,
   index: ReadonlyMap<string, number>,
   profile: string,
+  line: number,
 ): void {
   const missing = mappingColumns(mapping).filter((c) => !index.has(normaliseHeader(c)))
   if (missing.length > 0) {
     throw new IngestFileError(
       'missing-columns',
       `profile "${profile}" needs column(s) ${[...new Set(missing)].map((c) => `"${c}"`).join(', ')} that the header lacks`,
-      1,
+      line,
     )
   }
 }

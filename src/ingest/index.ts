@@ -2,13 +2,15 @@
  * Incident ingest: analysts' CSV exports → validated, canonical incidents, as a stream.
  *
  * bytes (gzip by magic bytes, capped) → text (BOM / UTF-16 / Windows-1252 detection) → CSV
- * records (papaparse's core parser, sniffed delimiter and line break, physical line numbers) →
+ * records (papaparse's core parser, delimiter sniffed from the first non-blank line, CRLF/LF/CR
+ * mixed as they come, physical line numbers) →
  * header → profile (fingerprint or name) → per row: rules in RULES order → Incident or Reject →
  * batches of `batchSize`.
  *
  * The parser: papaparse splits our exports 5–8× faster than csv-parse with the same records
  * (bench/RESULTS.md, Ingest); record-splitter.ts adds what csv-parse gave us (start lines, a
- * record-size cap, strict quotes: a bad quote rejects its row, an unclosed one fails the file).
+ * record-size cap, strict quotes: a bad quote rejects its row and only it, an unclosed one fails
+ * the file).
  *
  * Times are UTC epoch ms; naive local times are read in the profile's IANA zone with one DST
  * policy (gap → shifted forward by the gap, overlap → earlier instant). Coordinates end as WGS84.

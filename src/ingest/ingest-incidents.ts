@@ -59,6 +59,8 @@ export function ingestIncidents(input: IngestInput, options: IngestOptions): Ing
 }
 
 interface FileSetup {
+  /** The header's physical line (blank lines before it are skipped). */
+  readonly headerLine: number
   readonly readRow: (fields: string[], line: number) => RowOutcome
   readonly profile: string
   readonly timezone: string
@@ -89,7 +91,7 @@ async function* runBatches(
     for await (const items of records) {
       for (const item of items) {
         if (setup === undefined) {
-          setup = setUpFile(headerFields(item), settings)
+          setup = setUpFile(headerFields(item), item.line, settings)
           continue
         }
         if (++counter.rowsRead > settings.limits.maxRows) {
@@ -110,7 +112,11 @@ async function* runBatches(
     if (setup === undefined)
       throw new IngestFileError('empty-file', 'the file is empty: no header, no rows')
     if (counter.rowsRead === 0) {
-      throw new IngestFileError('header-only', 'the file has a header but no data rows', 1)
+      throw new IngestFileError(
+        'header-only',
+        'the file has a header but no data rows',
+        setup.headerLine,
+      )
     }
     if (incidents.length + rejects.length > 0) yield { incidents, rejects }
     finished = true
@@ -167,8 +173,8 @@ function isDuplicate(seen: DuplicateFilter, incident: Incident): boolean {
   return seen.seenBefore(incident.sourceId, incident.offenceCode ?? incident.localCategory)
 }
 
-function setUpFile(header: string[], settings: Settings): FileSetup {
-  const index = indexHeader(header, settings.limits.maxColumns)
+function setUpFile(header: string[], headerLine: number, settings: Settings): FileSetup {
+  const index = indexHeader(header, settings.limits.maxColumns, headerLine)
   const named = settings.profile === GENERIC ? undefined : findProfile(settings.profile)
   const profile = settings.profile === 'auto' ? detectProfile(header) : named
   if (!profile && settings.profile !== GENERIC && !settings.mapping) {
@@ -181,12 +187,12 @@ function setUpFile(header: string[], settings: Settings): FileSetup {
       `no profile matches the header (${shown}${header.length > 8 ? ', …' : ''}); name a profile (${listProfiles()
         .map((p) => p.name)
         .join(', ')}) or upload a generic column mapping`,
-      1,
+      headerLine,
     )
   }
   const name = profile?.name ?? GENERIC
   const mapping = profile?.mapping ?? settings.mapping!
-  assertColumnsPresent(mapping, index, name)
+  assertColumnsPresent(mapping, index, name, headerLine)
   // resolveSettings demands a timezone whenever a mapping is given
   const timezone = settings.timezone ?? profile?.timezone ?? 'UTC'
   const readRow = compileRowReader({
@@ -203,6 +209,7 @@ function setUpFile(header: string[], settings: Settings): FileSetup {
     snap: settings.snap,
   })
   return {
+    headerLine,
     readRow,
     profile: name,
     timezone,
@@ -240,6 +247,7 @@ function buildSummary(
       reportDateNote: setup?.reportDateNote ?? null,
     },
     settings.snap !== undefined,
+    settings.area !== undefined,
   )
   return fileError || finished ? summary : { ...summary, status: 'stopped' }
 }

@@ -5,7 +5,10 @@ import type { LocationColumns } from './types.js'
 /**
  * Coordinates of a row → WGS84 lon/lat, with the checks analysts' files need: empty or 0,0 means
  * "without location" (kept, not placed); projected numbers in degree columns and degrees in x/y
- * columns are caught; swapped lat/lon are fixed when the swap lands in the area.
+ * columns are caught; swapped lat/lon are fixed when the swap lands in the area. Without an
+ * area a swap is only seen (and rejected, coord.swapped) when the latitude is past ±90°, like
+ * Vancouver's -123.1,49.3; Atlanta's 33.75,-84.39 is a valid point either way and is taken as
+ * written.
  */
 
 /** proj4 definitions of the projected systems the profiles use (EPSG registry text). */
@@ -56,10 +59,11 @@ function inside(area: Area, lon: number, lat: number): boolean {
   return lon >= area.west && lon <= area.east && lat >= area.south && lat <= area.north
 }
 
-/** A number with '.' or a single ',' as the decimal mark; NaN otherwise. */
+/** A finite number with '.' or a single ',' as the decimal mark; NaN otherwise (`1e999` too). */
 export function parseCoordinate(text: string): number {
   if (!/^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/.test(text)) return NaN
-  return Number(text.replace(',', '.'))
+  const value = Number(text.replace(',', '.'))
+  return Number.isFinite(value) ? value : NaN
 }
 
 /** Where a row's location landed. `rule` set → reject; otherwise `lon`/`lat` or without location. */
@@ -108,7 +112,7 @@ export function compileLocationReader(
   }
   const xAt = indexOf(columns.x)
   const yAt = indexOf(columns.y)
-  const project = cachedProjector(createProjector(columns.epsg))
+  const project = cachedProjector(safeProjector(createProjector(columns.epsg)))
   return (fields, slot) => {
     if (!readPair(fields, cell, xAt, yAt, columns.x, columns.y, slot)) return
     const x = slot.lon
@@ -123,7 +127,7 @@ export function compileLocationReader(
       )
     }
     const [lon, lat] = project(x, y)
-    if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lat) > 90) {
+    if (!isDegrees(lon, lat)) {
       return reject(
         slot,
         'coord.out-of-range',
@@ -147,6 +151,27 @@ export function compileLocationReader(
 }
 
 const MAX_CACHED_POINTS = 100_000 // distinct x/y pairs remembered (VPD repeats ~17k a year)
+
+/** A lon/lat pair of finite numbers on the globe: |lon| ≤ 180, |lat| ≤ 90. */
+function isDegrees(lon: number, lat: number): boolean {
+  return Math.abs(lon) <= 180 && Math.abs(lat) <= 90
+}
+
+/**
+ * The projection, never throwing: proj4 throws for some input (non-finite numbers, for one),
+ * and that must reject the row (coord.out-of-range), not end the upload. [NaN, NaN] then.
+ */
+function safeProjector(
+  project: (x: number, y: number) => [number, number],
+): (x: number, y: number) => [number, number] {
+  return (x, y) => {
+    try {
+      return project(x, y)
+    } catch {
+      return [NaN, NaN]
+    }
+  }
+}
 
 /** Remembers projected points: published x/y are block centroids that repeat thousands of times. */
 function cachedProjector(
@@ -195,7 +220,7 @@ function readPair(
   const b = parseCoordinate(second)
   if (Number.isNaN(a) || Number.isNaN(b)) {
     const [name, text] = Number.isNaN(a) ? [firstName, first] : [secondName, second]
-    reject(slot, 'coord.invalid', name, text, `${name} "${text}" is not a number`)
+    reject(slot, 'coord.invalid', name, text, `${name} "${text}" is not a finite number`)
     return false
   }
   if (a === 0 && b === 0) {

@@ -40,8 +40,11 @@ export const RULES: ReadonlyArray<RuleDescription> = [
   { id: 'date.future', description: 'A date after the upload time.' },
   { id: 'date.window-inverted', description: 'The occurrence end is before its start.' },
   { id: 'date.after-report', description: 'The occurrence starts after the report time.' },
-  { id: 'coord.invalid', description: 'A coordinate that is not a number.' },
-  { id: 'coord.out-of-range', description: 'Latitude beyond ±90° or longitude beyond ±180°.' },
+  { id: 'coord.invalid', description: 'A coordinate that is not a finite number.' },
+  {
+    id: 'coord.out-of-range',
+    description: 'Latitude beyond ±90° or longitude beyond ±180° (also once projected).',
+  },
   {
     id: 'coord.wrong-crs',
     description: 'Projected values (metres, feet) in degree columns, or degrees in x/y columns.',

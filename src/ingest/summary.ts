@@ -63,8 +63,11 @@ export class SummaryCounter {
     this.duplicates++
   }
 
-  /** The summary; `snapping` false (no snapper given) reports 0 unsnapped rather than all. */
-  build(facts: FileFacts, snapping: boolean): IngestSummary {
+  /**
+   * The summary; `snapping` false (no snapper given) reports 0 unsnapped rather than all;
+   * `areaChecked`: whether a network area was given.
+   */
+  build(facts: FileFacts, snapping: boolean, areaChecked: boolean): IngestSummary {
     return {
       status: facts.fileError ? 'failed' : 'complete',
       ...facts,
@@ -76,6 +79,7 @@ export class SummaryCounter {
       withoutLocation: this.withoutLocation,
       withoutLocationZero: this.withoutLocationZero,
       swappedFixed: this.swappedFixed,
+      areaChecked,
       windowClampedToReport: this.clamped,
       snapped: this.snapped,
       unsnapped: snapping ? this.unsnapped : 0,

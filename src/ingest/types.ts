@@ -166,7 +166,11 @@ export interface IngestOptions {
   readonly now: number
   /** Earliest accepted instant (epoch ms). Default: 2000-01-01T00:00Z. */
   readonly floorMs?: number
-  /** Network bbox [west, south, east, north] in WGS84; absent → no area rule, no swap fixing. */
+  /**
+   * Network bbox [west, south, east, north] in WGS84; absent → no area rule, no swap fixing, and
+   * a swapped pair that is valid both ways (lat/lon 33.75,-84.39 written as lon/lat) is stored as
+   * written: only swaps past ±90° latitude are caught (summary `areaChecked` false).
+   */
   readonly bbox?: readonly [number, number, number, number]
   /** Margin around the bbox in metres. Default 250. */
   readonly bboxMarginM?: number
@@ -257,8 +261,14 @@ export interface IngestSummary extends FileFacts {
   /** Accepted rows stored without coordinates (empty, or 0,0 privacy rows): not rejected. */
   readonly withoutLocation: number
   readonly withoutLocationZero: number
-  /** Accepted rows whose lat/lon were swapped in the file and fixed. */
+  /** Accepted rows whose lat/lon were swapped in the file and fixed (only with a bbox). */
   readonly swappedFixed: number
+  /**
+   * Whether points were checked against a network area (a bbox was given). false: coordinates
+   * were only range-checked, so points outside the city and lat/lon swaps that are valid either
+   * way (33.75,-84.39 and -84.39,33.75) were accepted as written.
+   */
+  readonly areaChecked: boolean
   /** Accepted rows whose occurrence end lay after the report time and was cut back to it. */
   readonly windowClampedToReport: number
   readonly snapped: number

@@ -29,7 +29,10 @@ const CASES: Readonly<Record<string, Expected>> = {
   'duplicate-headers-case-space.csv': { error: 'duplicate-headers', line: 1 },
   'unclosed-quote-at-eof.csv': { error: 'unclosed-quote', line: 4, accepted: 2 },
   'unclosed-quote-mid-file.csv': { error: 'unclosed-quote', line: 3, accepted: 1 },
-  'garbage-after-closing-quote.csv': { error: 'unclosed-quote', line: 3, accepted: 1 },
+  // `"12 BROAD ST"X`: text after a closing quote rejects that row only. It used to fail the file
+  // as unclosed-quote (papaparse read on for a closing quote that never came) and, with a quoted
+  // field further down, to swallow every row up to it without a reject.
+  'garbage-after-closing-quote.csv': { rejects: [[3, 'row.malformed']], accepted: 2 },
   'unknown-header.csv': { error: 'unknown-profile', line: 1 },
   'missing-lat-column.csv': { error: 'missing-columns', line: 1 },
   'xlsx-renamed-to-csv.csv': { error: 'unsupported-format', line: null },
@@ -251,6 +254,39 @@ describe('bad files generated in the test', () => {
     expect(outcome.error?.message).toContain('more than 3 data rows')
     expect(outcome.error?.line).toBe(5)
     expect(outcome.summary.status).toBe('failed')
+  })
+
+  it('rejects only the row with text after a closing quote; no row vanishes', async () => {
+    const rows = [row(1, '"12 BROAD ST"X'), row(2), row(3), row(4, '"5 OAK ST"'), row(5)]
+    const outcome = await ingestAll(csv([header, ...rows, ''].join('\n')))
+    expect(outcome.rejects.map((r) => [r.line, r.rule])).toEqual([[2, 'row.malformed']])
+    expect(outcome.summary).toMatchObject({ status: 'complete', rowsRead: 5, accepted: 4 })
+  })
+
+  it.each([
+    ['a CRLF header, then LF rows', `${header}\r\n${[row(1), row(2), row(3)].join('\n')}\n`],
+    [
+      'an LF header, then CRLF rows with a quoted last field',
+      `${header}\n${[row(1), row(2), row(3)].map((r) => r.replace(/,([^,]*)$/, ',"$1"')).join('\r\n')}\r\n`,
+    ],
+    ['CR, LF and CRLF in turn', `${header}\r${row(1)}\n${row(2)}\r\n${row(3)}\r`],
+  ])('reads every row of %s', async (_, text) => {
+    const outcome = await ingestAll(csv(text))
+    expect(outcome.rejects).toEqual([])
+    expect(outcome.summary).toMatchObject({ status: 'complete', rowsRead: 3, accepted: 3 })
+  })
+
+  it('reads a ; file with blank lines before its header, with header errors at its line', async () => {
+    const semi = (line: string) => line.replaceAll(',', ';')
+    const good = await ingestAll(csv(`\n  \n${semi(header)}\n${semi(row(1))}\n`))
+    expect(good.error).toBeUndefined()
+    expect(good.summary).toMatchObject({ delimiter: ';', rowsRead: 1, accepted: 1 })
+    const missing = await ingestAll(csv(`\n\n${semi(header.replace(',lat,', ',latx,'))}\n`))
+    expect(missing.error).toMatchObject({ code: 'missing-columns', line: 3 })
+    const only = await ingestAll(csv(`\r\n${header}\r\n\r\n`))
+    expect(only.error).toMatchObject({ code: 'header-only', line: 2 })
+    const repeated = await ingestAll(csv(`\n${header},beat\n${row(1)}\n`))
+    expect(repeated.error).toMatchObject({ code: 'duplicate-headers', line: 2 })
   })
 
   it('returns formula payloads escaped in the rejects CSV', async () => {

@@ -1,6 +1,6 @@
 import { fc, it as prop } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
-import { readCsvRecords, type CsvItem } from '../../src/ingest/csv-records.js'
+import { readCsvRecords, type CsvItem, type CsvStats } from '../../src/ingest/csv-records.js'
 
 interface Split {
   readonly items: CsvItem[]
@@ -33,6 +33,23 @@ function cut(text: string, sizes: readonly number[]): string[] {
   return chunks
 }
 
+/**
+ * Joins lines with `breaks` in turn (and after the last line when `finalBreak`). A CR ending an
+ * empty line is never followed by an LF break: together they would be one CRLF.
+ */
+function joinLines(lines: readonly string[], breaks: readonly string[], finalBreak: boolean) {
+  let text = lines[0]
+  let previous = ''
+  const count = finalBreak ? lines.length : lines.length - 1
+  for (let i = 1; i <= count; i++) {
+    let lineBreak = breaks[(i - 1) % breaks.length]
+    if (previous === '\r' && lines[i - 1] === '' && lineBreak.startsWith('\n')) lineBreak = '\r'
+    text += lineBreak + (lines[i] ?? '')
+    previous = lineBreak
+  }
+  return text
+}
+
 const records = (s: Split) =>
   s.items.map((item) => (item.kind === 'record' ? [item.line, ...item.fields] : [item.line, '!']))
 
@@ -43,7 +60,8 @@ const field = fc
   })
   .map((parts) => parts.join(''))
 const table = fc.record({
-  newline: fc.constantFrom('\n', '\r\n', '\r'),
+  // one line break, or several taken in turn: files mix them (a CRLF header, then LF rows)
+  newlines: fc.array(fc.constantFrom('\n', '\r\n', '\r'), { minLength: 1, maxLength: 3 }),
   delimiter: fc.constantFrom(',', ';', '\t', '|'),
   columns: fc.integer({ min: 2, max: 5 }),
   rows: fc.array(
@@ -59,8 +77,8 @@ const table = fc.record({
 
 describe('readCsvRecords', () => {
   prop.prop([table], { seed: 7, numRuns: 300 })(
-    'gives back every written row with the physical line it starts on, in any chunking',
-    async ({ newline, delimiter, columns, rows, sizes, finalBreak }) => {
+    'gives back every written row with the physical line it starts on, in any chunking and any mix of line breaks',
+    async ({ newlines, delimiter, columns, rows, sizes, finalBreak }) => {
       const header = Array.from({ length: columns }, (_, i) => `h${i}`)
       const lines = [header.join(delimiter)]
       const expected: unknown[][] = [[1, ...header]]
@@ -74,7 +92,7 @@ describe('readCsvRecords', () => {
         if (fields.length > 0) expected.push([line, ...fields])
         line += 1 + fields.reduce((n, f) => n + (f.match(BREAK)?.length ?? 0), 0)
       }
-      const text = lines.join(newline) + (finalBreak ? newline : '')
+      const text = joinLines(lines, newlines, finalBreak)
       const result = await split(cut(text, sizes))
       expect(result.error).toBeUndefined()
       expect(records(result)).toEqual(expected)
@@ -101,14 +119,87 @@ describe('readCsvRecords', () => {
     ])
   })
 
-  it('takes an unescaped quote in a multi-line address as one malformed record', async () => {
+  it('ends a record with text after a closing quote at that line, even in a multi-line field', async () => {
+    // `"12 "BIG` closes the quoted field and text follows: the record ends with its line and the
+    // next line is read afresh (itself malformed here). Reading on to the next closing quote
+    // instead, as papaparse does, swallows every row up to the next quoted field.
     const text = 'id,addr,x\n1,"12 "BIG" ST\nATL",b\n2,"9 OAK\nATL",c\n3,plain,d\n'
     const result = await split(cut(text, [3]))
     expect(records(result)).toEqual([
       [1, 'id', 'addr', 'x'],
       [2, '!'],
+      [3, '!'],
       [4, '2', '9 OAK\nATL', 'c'],
       [6, '3', 'plain', 'd'],
+    ])
+  })
+
+  it.each([
+    [
+      'a later quoted field',
+      'id,addr,x\n1,"12 BROAD ST"X,a\n2,b,c\n3,d,e\n4,"5 OAK ST",f\n5,g,h\n',
+    ],
+    ['no later quote', 'id,addr,x\n1,"12 BROAD ST"X,a\n2,b,c\n3,d,e\n4,f,g\n5,g,h'],
+  ])(
+    'skips only the record with text after a closing quote, with %s, in any chunking',
+    async (_, text) => {
+      for (const size of [1, 2, 5, 64]) {
+        const result = await split(cut(text, [size]))
+        expect(result.error).toBeUndefined()
+        expect(records(result).map((r) => r.slice(0, 2))).toEqual([
+          [1, 'id'],
+          [2, '!'],
+          [3, '2'],
+          [4, '3'],
+          [5, '4'],
+          [6, '5'],
+        ])
+      }
+    },
+  )
+
+  it('ends records at CRLF, LF and CR mixed in one file, keeping breaks inside quotes as written', async () => {
+    const text = 'a,b\r\n1,2\n3,"x"\r\n4,"y\r\nz"\r5,"6\r7"\n\r\n8,"9\n"\r'
+    for (const size of [1, 2, 3, 64]) {
+      const result = await split(cut(text, [size]))
+      expect(records(result)).toEqual([
+        [1, 'a', 'b'],
+        [2, '1', '2'],
+        [3, '3', 'x'],
+        [4, '4', 'y\r\nz'],
+        [6, '5', '6\r7'],
+        [9, '8', '9\n'],
+      ])
+    }
+  })
+
+  it.each([
+    ['a CRLF header, then LF rows', 'id,x,y\r\n1,a,b\n2,c,d\n3,e,f\n'],
+    [
+      'an LF header, then CRLF rows with a quoted last field',
+      'id,x,y\n1,a,"b"\r\n2,c,"d"\r\n3,e,f\r\n',
+    ],
+  ])('reads %s', async (_, text) => {
+    const result = await split([text])
+    expect(records(result)).toEqual([
+      [1, 'id', 'x', 'y'],
+      [2, '1', 'a', 'b'],
+      [3, '2', 'c', 'd'],
+      [4, '3', 'e', 'f'],
+    ])
+  })
+
+  it('sniffs the delimiter from the first non-blank line and skips the blank lines before it', async () => {
+    const stats: CsvStats = { delimiter: null }
+    const items: CsvItem[] = []
+    const text = (async function* () {
+      yield* cut('\n \r\n\tid;cat;date,time\n1;a;b,c\n', [1])
+    })()
+    for await (const batch of readCsvRecords(text, stats, 1 << 20)) items.push(...batch)
+    expect(stats.delimiter).toBe(';')
+    expect(records({ items, error: undefined })).toEqual([
+      [3, '\tid', 'cat', 'date,time'],
+      [4, '1', 'a', 'b,c'],
     ])
   })
 
