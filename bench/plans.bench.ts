@@ -16,6 +16,7 @@ import {
   type SegmentPosition,
 } from '../src/routing/index.js'
 import { haversineM } from '../src/network/index.js'
+import { API_BUDGET_MS, API_ITERATIONS_PER_UNIT } from '../src/services/plans.js'
 import { atlantaMidnight, hourlyPrizes, loadPlanCity, type PlanCity } from './lib/plan-atlanta.js'
 import { crimesBetween, crimesOnDwells, incidentsByPlace } from './lib/plan-backtest.js'
 import { loadMilanDrive, milanDepots, milanPrizes, MILAN_HOT_PLACES } from './lib/plan-milan.js'
@@ -24,7 +25,14 @@ import { mean, quantile, table, writeSection } from './lib/plan-results.js'
 const DAYS = Number(process.env.PLAN_DAYS ?? 12)
 const SEEDS = Number(process.env.PLAN_SEEDS ?? 3)
 const BACKTEST_DAYS = Math.max(DAYS, Number(process.env.BACKTEST_DAYS ?? 40))
-const BUDGET_MS = 1000
+/** The search POST /v1/plans runs: a fixed iteration count per unit (deterministic) under the API's guard. */
+const apiSearch = (units: number) => ({
+  now,
+  budgetMs: API_BUDGET_MS,
+  iterations: API_ITERATIONS_PER_UNIT * units,
+})
+/** How each timed search of the main case ended ('iterations' or 'deadline'). */
+const stoppedBy = new Map<string, number>()
 /** Iterations per unit tried for the search curve, on the first CURVE_DAYS days. */
 const CURVE_ITERATIONS = [20_000, 40_000, 100_000, 200_000]
 const CURVE_DAYS = 4
@@ -108,7 +116,7 @@ for (const day of allDays) {
   foot.push(await compare(beat, 1))
   const exploring = await planPatrol(
     { ...request(cars(4, zone5)), explorationShare: 0.1 },
-    { now, budgetMs: BUDGET_MS },
+    apiSearch(4),
   )
   const stops = exploring.units.flatMap((u) => u.stops)
   exploration.push({
@@ -148,15 +156,19 @@ async function compare(request: PlanRequest, seeds: number): Promise<Outcome> {
   for (let s = 0; s < seeds; s++) {
     const t = now()
     runs.push(
-      await planPatrol({ ...request, seed: request.seed + s }, { now, budgetMs: BUDGET_MS }),
+      await planPatrol({ ...request, seed: request.seed + s }, apiSearch(request.units.length)),
     )
     ms.push(now() - t)
+  }
+  for (const run of runs) {
+    const how = run.search.stoppedBy
+    stoppedBy.set(how, (stoppedBy.get(how) ?? 0) + 1)
   }
   return {
     ours: runs[0],
     a: planTopKNearest(request),
     b: await planRatioGreedy(request),
-    blind: await planTimeBlind(request, { now, budgetMs: BUDGET_MS }),
+    blind: await planTimeBlind(request, apiSearch(request.units.length)),
     ms,
     seedRatios: runs.map((r) => r.totals.ratio),
   }
@@ -182,7 +194,7 @@ async function benchMilan() {
   const runs: Array<{ ms: number; plan: PatrolPlan }> = []
   for (let s = 0; s < 3; s++) {
     const t = now()
-    const plan = await planPatrol({ ...request, seed: s + 1 }, { now, budgetMs: 10_000 })
+    const plan = await planPatrol({ ...request, seed: s + 1 }, apiSearch(units.length))
     runs.push({ ms: now() - t, plan })
   }
   const b = await planRatioGreedy(request)
@@ -225,7 +237,9 @@ function summary(name: string, outcomes: ReadonlyArray<Outcome>) {
 function report() {
   const commit = execSync('git rev-parse --short HEAD').toString().trim()
   say(
-    '`npx tsx bench/plans.bench.ts` (`npm run bench:plans`; PLAN_DAYS, PLAN_SEEDS, BACKTEST_DAYS change the run; WRITE_RESULTS=1 rewrites this section). Exploration is 0 for every quality figure except its own line. value/bound = plan value ÷ teleport bound (model in src/routing/index.ts); A = top-k nearest, B = ratio greedy, blind = the planner with one bucket per shift, its dwells rescored hourly; "vs X" = mean over days of our value ÷ X\'s. Times are end to end (tables, construction, search, paths) under a 1 s budget: on a busy machine the search is fitted to the budget (fewer iterations, and a rerun may differ). The load average when the run started is given below: absolute ms are noisy on a shared machine.',
+    '`npx tsx bench/plans.bench.ts` (`npm run bench:plans`; PLAN_DAYS, PLAN_SEEDS, BACKTEST_DAYS change the run; WRITE_RESULTS=1 rewrites this section). Exploration is 0 for every quality figure except its own line. value/bound = plan value ÷ teleport bound (model in src/routing/index.ts); A = top-k nearest, B = ratio greedy, blind = the planner with one bucket per shift, its dwells rescored hourly; "vs X" = mean over days of our value ÷ X\'s. ' +
+      `Every plan is searched as POST /v1/plans searches it: ${API_ITERATIONS_PER_UNIT.toLocaleString('en')} iterations per unit (the same seed gives the same plan) under the API's ${API_BUDGET_MS / 1000} s guard; times are end to end (tables, construction, search, paths). ` +
+      'The load average when the run started is given below: absolute ms are noisy on a shared machine.',
   )
   say()
   say(
@@ -262,6 +276,9 @@ function report() {
   ]
   say(table(head, rows))
   say()
+  say(
+    `Searches stopped by: ${[...stoppedBy].map(([how, n]) => `${how} ${n}`).join(', ')} (all timed Atlanta plans above).`,
+  )
   const spread = main.map((m) => Math.max(...m.seedRatios) - Math.min(...m.seedRatios))
   say(
     `Seeds: the ${SEEDS} seeds of a day give different plans whose value/bound differs by ${mean(spread).toFixed(3)} on average (max ${Math.max(...spread).toFixed(3)}).`,

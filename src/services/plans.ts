@@ -102,6 +102,8 @@ export interface PlanSearch {
 
 /** Local-search iterations per unit for API plans: deterministic; 4 Atlanta cars ≈ 0.6 s, 0.91 of the bound (bench). */
 export const API_ITERATIONS_PER_UNIT = 80_000
+/** The guard on an API plan's search: past it the best plan so far is returned, with a warning. */
+export const API_BUDGET_MS = 30_000
 
 async function resolvePoint(
   db: Kysely<Database>,
@@ -285,7 +287,7 @@ export async function makePlan(
   const options: PlanOptions = {
     signal: search.signal,
     now: () => performance.now(),
-    budgetMs: search.budgetMs ?? 30_000,
+    budgetMs: search.budgetMs ?? API_BUDGET_MS,
     iterations: (search.iterationsPerUnit ?? API_ITERATIONS_PER_UNIT) * input.units.length,
   }
   const plan = await planPatrol(
