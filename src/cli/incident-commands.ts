@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs'
 import { basename } from 'node:path'
 import type { Command } from 'commander'
 import { listProfiles } from '../ingest/index.js'
-import { uploadIncidents } from '../services/incident-upload.js'
+import { uploadIncidents, type UploadOutcome } from '../services/incident-upload.js'
 import { NetworkCache } from '../services/network-cache.js'
 import { RiskService } from '../services/risk.js'
 import type { UploadSummary } from '../services/upload-summary.js'
@@ -23,6 +23,14 @@ function describe(summary: UploadSummary): string[] {
     `categories: ${summary.categories.map((c) => `${c.key} ${c.count}`).join(', ')}`,
     `unmapped: ${summary.unmapped.map((c) => `${c.key} ${c.count}`).join(', ') || 'none'}`,
   ]
+}
+
+/** What became of the risk snapshots, which a completed upload recomputes. */
+function describeSnapshots(outcome: UploadOutcome): string {
+  if (outcome.snapshotError)
+    return `risk snapshots NOT recomputed: ${outcome.snapshotError} (the upload stands; run \`patrol risk snapshot\`)`
+  if (!outcome.snapshots) return 'risk snapshots unchanged (nothing new stored)'
+  return `risk snapshots recomputed: ${outcome.snapshots.map((s) => `${s.id} ${s.mode}/${s.scheme}`).join(', ')}`
 }
 
 /** `patrol incidents import <file…> --network <name>`. */
@@ -64,30 +72,40 @@ export function addIncidentCommands(program: Command): void {
         ) =>
           withDatabase(ctx, async (handle) => {
             const networks = new NetworkCache(handle.db)
-            const { upload, snapshots, snapshotError } = await uploadIncidents(handle, networks, {
-              networkName: opts.network,
-              files: files.map((file) => ({
-                name: basename(file),
-                open: () => createReadStream(file),
-              })),
-              profile: opts.profile,
-              timezone: opts.timezone,
-              mapping: opts.mapping ? JSON.parse(opts.mapping) : undefined,
-              dryRun: opts.dryRun === true,
-              now: new Date(),
-            })
+            const outcome = await uploadIncidents(
+              handle,
+              networks,
+              {
+                networkName: opts.network,
+                files: files.map((file) => ({
+                  name: basename(file),
+                  open: () => createReadStream(file),
+                })),
+                profile: opts.profile,
+                timezone: opts.timezone,
+                mapping: opts.mapping ? JSON.parse(opts.mapping) : undefined,
+                dryRun: opts.dryRun === true,
+                now: new Date(),
+              },
+              new RiskService(handle.db, networks),
+            )
+            const { upload, snapshots, snapshotError } = outcome
+            if (snapshotError)
+              ctx.log.error({ error: snapshotError }, 'risk snapshots not recomputed after upload')
             const summary = upload.summary as UploadSummary
             const head =
               upload.status === 'repeat'
                 ? `upload ${upload.id}: the same file(s) as upload ${upload.repeatOf}; nothing new stored`
                 : `upload ${upload.id}: ${upload.status}${upload.dryRun ? ' (dry run: nothing stored)' : ''}`
             return {
-              lines: [head, ...describe(summary)],
+              lines: [head, ...describe(summary), describeSnapshots(outcome)],
               summary: {
                 id: upload.id,
                 status: upload.status,
                 repeatOf: upload.repeatOf,
                 ...summary,
+                snapshots: snapshots ?? [],
+                ...(snapshotError ? { snapshotError } : {}),
               },
             }
           }),

@@ -107,6 +107,35 @@ export async function finishUpload(
     .execute()
 }
 
+/** Records that a running upload is still alive (a no-op once it has finished). */
+export async function refreshUploadHeartbeat(db: Db, id: string, at: Date): Promise<void> {
+  await db
+    .updateTable('incident_upload')
+    .set({ heartbeat_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .execute()
+}
+
+/** Frees a failed upload's Idempotency-Key for a retry; the failed record itself stays. */
+export async function releaseUploadKey(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('incident_upload')
+    .set({ idempotency_scope: null, idempotency_key: null })
+    .where('id', '=', id)
+    .where('status', '=', 'failed')
+    .execute()
+}
+
+/** Whether an insert failed because another upload already holds its Idempotency-Key. */
+export function isIdempotencyKeyTaken(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown } | null
+  return (
+    e?.code === '23505' &&
+    (e.constraint === undefined || e.constraint === 'incident_upload_idempotency')
+  )
+}
+
 export async function findUpload(db: Db, id: string): Promise<UploadRecord | undefined> {
   const row = await db
     .selectFrom('incident_upload')

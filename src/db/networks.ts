@@ -46,6 +46,15 @@ function networkRowToNetwork(row: Selectable<StreetNetworkTable>): NetworkVersio
 }
 
 /**
+ * Takes the transaction-scoped advisory lock on a network's name, held until commit: version
+ * imports and incident uploads of one network queue behind each other, so an upload never snaps
+ * to a version that a concurrent import is replacing (and the import re-snaps what the upload wrote).
+ */
+export async function lockNetworkName(trx: Db, name: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`network:${name}`}))`.execute(trx)
+}
+
+/**
  * Stores a new version of `network.name` (1 for a new name) and returns it. Run it in the
  * import's transaction: the version number is taken under a transaction-scoped advisory lock on
  * the name, held until commit, so concurrent imports of one name queue and take n+1, n+2.
@@ -54,7 +63,7 @@ export async function insertNetworkVersion(
   trx: Db,
   network: InsertableNetwork,
 ): Promise<NetworkVersion> {
-  await sql`select pg_advisory_xact_lock(hashtext(${`network:${network.name}`}))`.execute(trx)
+  await lockNetworkName(trx, network.name)
   const latest = await trx
     .selectFrom('street_network')
     .select(['version', 'timezone'])

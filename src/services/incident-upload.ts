@@ -10,18 +10,27 @@ import {
   findUploadByKey,
   finishUpload,
   insertUpload,
+  isIdempotencyKeyTaken,
+  refreshUploadHeartbeat,
+  releaseUploadKey,
   mergeStagedIncidents,
   REJECT_ROW_COLUMNS,
   stageIncidents,
   type UploadRecord,
 } from '../db/incidents.js'
-import { adoptNetworkTimezone, findNetwork, type NetworkVersion } from '../db/networks.js'
+import {
+  adoptNetworkTimezone,
+  findNetwork,
+  lockNetworkName,
+  type NetworkVersion,
+} from '../db/networks.js'
 import {
   IngestFileError,
   ingestIncidents,
   type ColumnMapping,
   type Incident,
   type IngestInput,
+  type IngestOptions,
   type IngestSummary,
   type Reject,
 } from '../ingest/index.js'
@@ -33,11 +42,16 @@ import { combineSummaries, type UploadSummary } from './upload-summary.js'
 const WRITE_ROWS = 10_000
 /** Incidents snap to a street within this distance, metres (issue default). */
 export const INCIDENT_SNAP_RADIUS_M = 60
-/** A running upload older than this is taken as abandoned (its process died; nothing was kept). */
-export const UPLOAD_STALE_MS = 3_600_000
+/** A running upload refreshes its heartbeat this often, milliseconds. */
+export const UPLOAD_HEARTBEAT_MS = 2_000
+/**
+ * A running upload whose heartbeat is older than this is taken as abandoned (its process died and
+ * its transaction rolled back; nothing was kept), so its Idempotency-Key may be used again.
+ */
+export const UPLOAD_STALE_MS = 60_000
 
 export type UploadRefusalCode =
-  'network-not-found' | 'upload-in-progress' | 'idempotency-key-reused'
+  'network-not-found' | 'upload-in-progress' | 'idempotency-key-reused' | 'invalid-upload-options'
 
 /** The upload was not started; nothing was written. */
 export class UploadRefused extends Error {
@@ -103,21 +117,40 @@ function combinedSha(shas: readonly string[]): string {
   return shas.length === 1 ? shas[0] : createHash('sha256').update(shas.join('\n')).digest('hex')
 }
 
-/** A repeat of an Idempotency-Key: the stored result, a 409 while running, a 422 for other bytes. */
+/** Whether a running upload has stopped beating: its process died (kill -9, power loss). */
+export function isStaleUpload(upload: UploadRecord, now: Date): boolean {
+  return (
+    upload.status === 'running' && now.getTime() - upload.heartbeatAt.getTime() >= UPLOAD_STALE_MS
+  )
+}
+
+/**
+ * A repeat of an Idempotency-Key: the stored result, a 409 while running, a 422 for other bytes.
+ * A failed or abandoned upload does not hold its key: the caller may retry, with any bytes.
+ */
 async function replay(
   handle: DbHandle,
   request: UploadRequest,
   existing: UploadRecord,
 ): Promise<UploadOutcome | undefined> {
   if (existing.status === 'running') {
-    if (request.now.getTime() - existing.createdAt.getTime() < UPLOAD_STALE_MS) {
+    if (!isStaleUpload(existing, request.now)) {
       throw new UploadRefused(
         'upload-in-progress',
         `upload ${existing.id} with this Idempotency-Key is still running`,
       )
     }
     // abandoned by a dead process: its transaction rolled back, the key may be used again
-    await handle.db.deleteFrom('incident_upload').where('id', '=', existing.id).execute()
+    await handle.db
+      .deleteFrom('incident_upload')
+      .where('id', '=', existing.id)
+      .where('status', '=', 'running')
+      .execute()
+    return undefined
+  }
+  if (existing.status === 'failed') {
+    // nothing of it was kept: the failed record stays readable by id, the key goes to the retry
+    await releaseUploadKey(handle.db, existing.id)
     return undefined
   }
   const sha = await sha256Of(request.files)
@@ -130,12 +163,55 @@ async function replay(
   return { upload: existing, replayed: true }
 }
 
+/** The ingest options of one upload (the same for each of its files). */
+function ingestOptions(request: UploadRequest): IngestOptions {
+  return {
+    profile: request.profile ?? 'auto',
+    mapping: request.mapping,
+    timezone: request.timezone,
+    categoryMap: request.categoryMap,
+    now: request.now.getTime(),
+  }
+}
+
+/** Checks the caller's options (profile, zone, mapping, category map) before anything is written. */
+function checkOptions(request: UploadRequest): void {
+  try {
+    // the ingest checks its options when a run is created, before it reads a byte
+    ingestIncidents((async function* () {})(), ingestOptions(request))
+  } catch (err) {
+    throw new UploadRefused('invalid-upload-options', (err as Error).message)
+  }
+}
+
+/**
+ * Refreshes a running upload's heartbeat on a timer, one write at a time, outside its transaction.
+ * Not on PGlite: it is one process whose queries wait for the upload's transaction, so no one can
+ * judge the upload while it runs, and after a crash the heartbeat written at the start tells.
+ */
+function startHeartbeat(handle: DbHandle, id: string): () => Promise<void> {
+  if (handle.backend.kind === 'pglite') return async () => {}
+  let pending: Promise<void> | undefined
+  const timer = setInterval(() => {
+    // a lost beat is harmless: the next one comes soon, and staleness allows many
+    pending ??= refreshUploadHeartbeat(handle.db, id, new Date())
+      .catch(() => {})
+      .finally(() => (pending = undefined))
+  }, UPLOAD_HEARTBEAT_MS)
+  timer.unref()
+  return async () => {
+    clearInterval(timer)
+    await pending
+  }
+}
+
 /**
  * Ingests incident CSVs into a network's incidents: every file streamed through the ingest core,
  * snapped to both modes, staged and upserted in ONE transaction (COPY on PostgreSQL), rejects
  * stored for the rejects report. A file-level error or a crash leaves the incidents as before; a
  * dry run stores only the summary and rejects; the same bytes again are reported as a repeat.
  * With `risk`, a completed upload then recomputes the network's risk snapshots as of `request.now`.
+ * While it runs, its heartbeat is refreshed every UPLOAD_HEARTBEAT_MS.
  * @throws UploadRefused before anything is written.
  */
 export async function uploadIncidents(
@@ -150,6 +226,7 @@ export async function uploadIncidents(
       'network-not-found',
       `no network named "${request.networkName}"; import its streets first`,
     )
+  checkOptions(request)
   if (request.idempotency) {
     const existing = await findUploadByKey(
       handle.db,
@@ -160,22 +237,34 @@ export async function uploadIncidents(
     if (replayed) return replayed
   }
   const id = uuidv7()
-  await insertUpload(handle.db, {
-    id,
-    networkName: network.name,
-    dryRun: request.dryRun,
-    fileNames: request.files.map((f) => f.name),
-    idempotencyScope: request.idempotency?.scope ?? null,
-    idempotencyKey: request.idempotency?.key ?? null,
-    at: request.now,
-  })
-  const [drive, foot] = await Promise.all([
-    networks.mode(network, 'drive'),
-    networks.mode(network, 'foot'),
-  ])
   try {
-    await withBulkTransaction(handle, (tx) => loadFiles(tx, id, network, { drive, foot }, request))
+    await insertUpload(handle.db, {
+      id,
+      networkName: network.name,
+      dryRun: request.dryRun,
+      fileNames: request.files.map((f) => f.name),
+      idempotencyScope: request.idempotency?.scope ?? null,
+      idempotencyKey: request.idempotency?.key ?? null,
+      at: request.now,
+    })
   } catch (err) {
+    // a concurrent request with the same key got in between our look-up and this insert
+    if (isIdempotencyKeyTaken(err))
+      throw new UploadRefused(
+        'upload-in-progress',
+        'an upload with this Idempotency-Key is already running',
+      )
+    throw err
+  }
+  const stopHeartbeat = startHeartbeat(handle, id)
+  let target = network
+  try {
+    target = await loadOnLatest(handle, networks, network, (tx, version, modes) =>
+      loadFiles(tx, id, version, modes, request),
+    )
+    await stopHeartbeat()
+  } catch (err) {
+    await stopHeartbeat()
     if (err instanceof RepeatUpload) {
       await finishUpload(handle.db, id, {
         ...err.outcome,
@@ -198,8 +287,52 @@ export async function uploadIncidents(
   }
   const upload = (await findUpload(handle.db, id))!
   return risk && upload.status === 'completed'
-    ? rescore(handle, risk, network, upload, request.now)
+    ? rescore(handle, risk, target, upload, request.now)
     : { upload, replayed: false }
+}
+
+/** A version import committed between loading a network's graphs and locking its name. */
+class NetworkMoved extends Error {
+  constructor(readonly latest: NetworkVersion) {
+    super(`network ${latest.name} moved to version ${latest.version}`)
+  }
+}
+
+/**
+ * Runs `load` in one bulk transaction that holds the network's name lock, on the graphs of the
+ * version that is latest under that lock (graphs load outside the transaction: on PGlite every
+ * other query waits for it). Returns the version loaded onto.
+ */
+async function loadOnLatest(
+  handle: DbHandle,
+  networks: NetworkCache,
+  network: NetworkVersion,
+  load: (
+    tx: BulkTransaction,
+    version: NetworkVersion,
+    modes: { readonly drive: LoadedMode; readonly foot: LoadedMode },
+  ) => Promise<void>,
+): Promise<NetworkVersion> {
+  let version = network
+  for (let attempt = 1; ; attempt++) {
+    const [drive, foot] = await Promise.all([
+      networks.mode(version, 'drive'),
+      networks.mode(version, 'foot'),
+    ])
+    try {
+      await withBulkTransaction(handle, async (tx) => {
+        await lockNetworkName(tx.db, version.name)
+        const latest = (await findNetwork(tx.db, version.name))!
+        if (latest.id !== version.id) throw new NetworkMoved(latest)
+        await load(tx, version, { drive, foot })
+      })
+      return version
+    } catch (err) {
+      // a new version rarely lands twice in a row; past three, something is wrong
+      if (!(err instanceof NetworkMoved) || attempt === 3) throw err
+      version = err.latest
+    }
+  }
 }
 
 /** After a completed upload: learn the network's zone from it if unknown, recompute its risk snapshots. */
@@ -248,11 +381,7 @@ async function loadFiles(
   }
   for (const file of request.files) {
     const run = ingestIncidents(file.open(), {
-      profile: request.profile ?? 'auto',
-      mapping: request.mapping,
-      timezone: request.timezone,
-      categoryMap: request.categoryMap,
-      now: request.now.getTime(),
+      ...ingestOptions(request),
       bbox: network.bbox,
       snap: snapDrive,
     })

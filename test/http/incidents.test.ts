@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
+import type { UploadRecord } from '../../src/db/incidents.js'
+import { isStaleUpload, UPLOAD_STALE_MS } from '../../src/services/incident-upload.js'
 import { buildTestApp, multipart } from '../helpers/app.js'
 import { seedAtlanta } from '../helpers/atlanta.js'
 import { countRows, DIALECTS, openTestDatabase } from '../helpers/db.js'
@@ -167,6 +169,131 @@ describe.each(DIALECTS)('%s: incident uploads over HTTP', (dialect) => {
       )
       expect(res.statusCode).toBe(409)
       expect(res.json().code).toBe('upload-in-progress')
+    })
+
+    it('lets a failed upload be retried under its Idempotency-Key with corrected bytes', async () => {
+      const headers = { 'idempotency-key': `retry-${dialect}` }
+      const failed = await send(Buffer.alloc(0), { network: 'atlanta' }, headers, 'empty.csv')
+      expect(failed.statusCode).toBe(422)
+      expect(failed.json().code).toBe('empty-file')
+      const fixed = await send(
+        Buffer.from(HAND_WRITTEN.replaceAll('1/4/2022', '1/3/2022')),
+        { network: 'atlanta', dryRun: 'true' },
+        headers,
+        'hand-written.csv',
+      )
+      expect(fixed.statusCode).toBe(201)
+      expect(fixed.json()).toMatchObject({ status: 'dry-run', rowsRead: 3 })
+      // the key now belongs to the retry: the same bytes replay it, other bytes are refused
+      const again = await send(
+        Buffer.from(HAND_WRITTEN.replaceAll('1/4/2022', '1/3/2022')),
+        { network: 'atlanta', dryRun: 'true' },
+        headers,
+        'hand-written.csv',
+      )
+      expect(again.statusCode).toBe(200)
+      expect(again.json().id).toBe(fixed.json().id)
+      const other = await send(Buffer.alloc(0), { network: 'atlanta' }, headers, 'empty.csv')
+      expect(other.statusCode).toBe(422)
+      expect(other.json().code).toBe('idempotency-key-reused')
+      const failures = await handle.db
+        .selectFrom('incident_upload')
+        .select(['status', 'idempotency_key'])
+        .where('file_names', '=', JSON.stringify(['empty.csv']) as never)
+        .execute()
+      // the failed record stays readable; it gave its key to the retry
+      expect(failures.every((f) => f.status === 'failed' && f.idempotency_key === null)).toBe(true)
+    })
+
+    it('refuses unknown fields and a dryRun that is not true or false, storing nothing', async () => {
+      const before = await countRows(handle.db, 'incident_upload')
+      for (const [fields, field] of [
+        [{ network: 'atlanta', dry_run: 'true' }, 'dry_run'],
+        [{ network: 'atlanta', dryRun: '1' }, 'dryRun'],
+        [{ network: 'atlanta', dryRun: 'TRUE' }, 'dryRun'],
+      ] as const) {
+        const res = await send(Buffer.from(HAND_WRITTEN), fields, {}, 'hand-written.csv')
+        expect(res.statusCode, JSON.stringify(fields)).toBe(400)
+        expect(res.json()).toMatchObject({ code: 'validation-failed', field })
+      }
+      expect(await countRows(handle.db, 'incident_upload')).toBe(before)
+      const explicit = await send(
+        Buffer.from(HAND_WRITTEN.replaceAll('1/4/2022', '1/2/2022')),
+        { network: 'atlanta', dryRun: 'false', profile: 'auto' },
+        {},
+        'hand-written.csv',
+      )
+      expect(explicit.statusCode).toBe(201)
+      expect(explicit.json()).toMatchObject({ dryRun: false })
+    })
+
+    it('answers a misused option with 400 invalid-upload-options before storing anything', async () => {
+      const before = await countRows(handle.db, 'incident_upload')
+      for (const fields of [
+        { network: 'atlanta', timezone: 'Mars/Olympus_Mons' } as Record<string, string>,
+        { network: 'atlanta', profile: 'no-such-profile' },
+        { network: 'atlanta', profile: 'generic', mapping: '{"category":"x"}' },
+      ]) {
+        const res = await send(Buffer.from(HAND_WRITTEN), fields, {}, 'hand-written.csv')
+        expect(res.statusCode, JSON.stringify(fields)).toBe(400)
+        expect(res.json().code).toBe('invalid-upload-options')
+      }
+      expect(await countRows(handle.db, 'incident_upload')).toBe(before)
+    })
+
+    it('judges a running upload abandoned by its heartbeat, not its age', async () => {
+      const running = (key: string, createdAgoMs: number, beatAgoMs: number) =>
+        handle.db
+          .insertInto('incident_upload')
+          .values({
+            id: `${key}-${dialect}`,
+            network_name: 'atlanta',
+            status: 'running',
+            dry_run: true,
+            file_names: '["x.csv"]',
+            content_sha256: null,
+            idempotency_scope: 'demo',
+            idempotency_key: key,
+            profile: null,
+            timezone: null,
+            summary: null,
+            error: null,
+            repeat_of: null,
+            created_at: new Date(Date.now() - createdAgoMs),
+            heartbeat_at: new Date(Date.now() - beatAgoMs),
+            completed_at: null,
+          })
+          .execute()
+      const upload = (key: string) =>
+        send(
+          Buffer.from(HAND_WRITTEN),
+          { network: 'atlanta', dryRun: 'true' },
+          { 'idempotency-key': key },
+          'hand-written.csv',
+        )
+      // killed two minutes in: no heartbeat for two minutes, the key is free again
+      await running('killed', 120_000, 120_000)
+      expect((await upload('killed')).statusCode).toBe(201)
+      // a long upload that is still beating keeps its key
+      await running('long', 2 * 3_600_000, 1_000)
+      const busy = await upload('long')
+      expect(busy.statusCode).toBe(409)
+      expect(busy.json().code).toBe('upload-in-progress')
+    })
+
+    it('takes the staleness of a running upload from its heartbeat and the given now', () => {
+      const at = new Date('2026-01-01T12:00:00Z')
+      const record = {
+        status: 'running',
+        createdAt: new Date(at.getTime() - 5 * 3_600_000),
+        heartbeatAt: at,
+      } as UploadRecord
+      expect(isStaleUpload(record, new Date(at.getTime() + UPLOAD_STALE_MS - 1))).toBe(false)
+      expect(isStaleUpload(record, new Date(at.getTime() + UPLOAD_STALE_MS))).toBe(true)
+      expect(UPLOAD_STALE_MS).toBeLessThanOrEqual(60_000)
+      expect(isStaleUpload({ ...record, status: 'failed' }, new Date(at.getTime() + 1e9))).toBe(
+        false,
+      )
     })
 
     it('refuses an empty file, an unknown network and a missing network field, storing nothing', async () => {

@@ -19,7 +19,11 @@ const REFUSAL_STATUS: Readonly<Record<UploadRefused['code'], number>> = {
   'network-not-found': 404,
   'upload-in-progress': 409,
   'idempotency-key-reused': 422,
+  'invalid-upload-options': 400,
 }
+
+/** The text fields an upload may send before its file. */
+const UPLOAD_FIELDS = ['network', 'profile', 'timezone', 'dryRun', 'mapping', 'categoryMap']
 
 /** The upload record as the API shows it: status, summary counts, and where the rejects are. */
 const UploadSchema = Type.Object(
@@ -84,6 +88,16 @@ function parseJsonField<T>(fields: Readonly<Record<string, string>>, name: strin
   }
 }
 
+/** A boolean field: exactly `true` or `false` (absent is false); anything else is refused. */
+function parseBooleanField(fields: Readonly<Record<string, string>>, name: string): boolean {
+  const value = fields[name]
+  if (value === undefined || value === 'false') return false
+  if (value === 'true') return true
+  throw new AppError(400, 'validation-failed', `field "${name}" must be true or false`, {
+    field: name,
+  })
+}
+
 /** Maps a file-level ingest failure to problem+json: size caps are 413, the rest 422. */
 function fileProblem(err: IngestFileError, uploadId: string | undefined): AppError {
   const tooLarge =
@@ -131,7 +145,7 @@ export async function incidentRoutes(fastify: FastifyInstance, deps: AppDeps): P
       },
     },
     async (request, reply) => {
-      const upload = await readUpload(request)
+      const upload = await readUpload(request, { fields: UPLOAD_FIELDS })
       const { fields } = upload
       if (!fields.network) {
         upload.discard()
@@ -144,6 +158,11 @@ export async function incidentRoutes(fastify: FastifyInstance, deps: AppDeps): P
       }
       const key = request.headers['idempotency-key']
       try {
+        const options = {
+          mapping: parseJsonField<ColumnMapping>(fields, 'mapping'),
+          categoryMap: parseJsonField<Record<string, string>>(fields, 'categoryMap'),
+          dryRun: parseBooleanField(fields, 'dryRun'),
+        }
         const outcome = await uploadIncidents(
           deps.handle,
           deps.networks,
@@ -152,9 +171,7 @@ export async function incidentRoutes(fastify: FastifyInstance, deps: AppDeps): P
             files: [{ name: upload.filename, open: () => upload.content }],
             profile: fields.profile || 'auto',
             timezone: fields.timezone || undefined,
-            mapping: parseJsonField<ColumnMapping>(fields, 'mapping'),
-            categoryMap: parseJsonField<Record<string, string>>(fields, 'categoryMap'),
-            dryRun: fields.dryRun === 'true',
+            ...options,
             idempotency: key ? { scope: request.apiKey?.id ?? 'anonymous', key } : undefined,
             now: new Date(),
           },
@@ -173,9 +190,7 @@ export async function incidentRoutes(fastify: FastifyInstance, deps: AppDeps): P
         if (err instanceof UploadRefused)
           throw new AppError(REFUSAL_STATUS[err.code], err.code, err.message)
         if (err instanceof IngestFileError) throw fileProblem(err, undefined)
-        // a misused option (unknown time zone, bad mapping) is the caller's error
-        if (err instanceof RangeError || err instanceof TypeError)
-          throw new AppError(400, 'invalid-upload-options', err.message)
+        // anything else (a bug, the database) is a logged 500; misused options are refused above
         throw err
       }
     },

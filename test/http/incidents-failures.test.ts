@@ -1,0 +1,171 @@
+import { createReadStream } from 'node:fs'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { DbHandle } from '../../src/db/connect.js'
+import { countIncidentSnaps } from '../../src/db/incident-snaps.js'
+import { findNetwork } from '../../src/db/networks.js'
+import { UPLOAD_HEARTBEAT_MS } from '../../src/services/incident-upload.js'
+import { importNetworkFile } from '../../src/services/network-import.js'
+import { buildTestApp, captureLogs, multipart } from '../helpers/app.js'
+import { seedAtlanta } from '../helpers/atlanta.js'
+import { DIALECTS, openTestDatabase } from '../helpers/db.js'
+
+/** Hooks the tests set to step into the upload at a chosen point (undefined: the real code only). */
+const hooks = vi.hoisted(() => ({
+  /** After the Idempotency-Key look-up, before the upload is recorded. */
+  afterKeyLookup: undefined as (() => Promise<void>) | undefined,
+  /** Inside the upload's transaction, before its staged rows are merged. */
+  beforeMerge: undefined as (() => Promise<void>) | undefined,
+  /** When the per-file summaries are combined. */
+  combine: undefined as (() => void) | undefined,
+}))
+
+vi.mock('../../src/db/incidents.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/db/incidents.js')>()
+  return {
+    ...real,
+    findUploadByKey: async (...args: Parameters<typeof real.findUploadByKey>) => {
+      const found = await real.findUploadByKey(...args)
+      await hooks.afterKeyLookup?.()
+      return found
+    },
+    mergeStagedIncidents: async (...args: Parameters<typeof real.mergeStagedIncidents>) => {
+      await hooks.beforeMerge?.()
+      return real.mergeStagedIncidents(...args)
+    },
+  }
+})
+vi.mock('../../src/services/upload-summary.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/services/upload-summary.js')>()
+  return {
+    ...real,
+    combineSummaries: (...args: Parameters<typeof real.combineSummaries>) => {
+      hooks.combine?.()
+      return real.combineSummaries(...args)
+    },
+  }
+})
+
+const CSV = [
+  'offense_id,rpt_date,occur_date,occur_day,occur_day_num,occur_time,poss_date,poss_time,beat,zone,location,ibr_code,UC2_Literal,neighborhood,npu,lat,long',
+  '900000001,1/5/2022,1/4/2022,Tuesday,3,21:10,1/4/2022,21:30,511,5,100 PEACHTREE ST NW,23F,LARCENY-FROM VEHICLE,Downtown,M,33.7590,-84.3880',
+].join('\n')
+
+describe.each(DIALECTS)('%s: incident upload failures over HTTP', (dialect) => {
+  let handle: DbHandle
+  let app: FastifyInstance
+  const logs = captureLogs()
+  const send = (
+    fields: Record<string, string>,
+    headers: Record<string, string> = {},
+    csv = CSV,
+  ) => {
+    const body = multipart(fields, { filename: 'hand-written.csv', content: Buffer.from(csv) })
+    return app.inject({
+      method: 'POST',
+      url: '/v1/incidents/uploads',
+      payload: body.payload,
+      headers: { ...body.headers, ...headers },
+    })
+  }
+  const uploadRows = () =>
+    handle.db
+      .selectFrom('incident_upload')
+      .select(['id', 'status', 'idempotency_key', 'created_at', 'heartbeat_at'])
+      .execute()
+
+  beforeAll(async () => {
+    handle = await openTestDatabase(dialect)
+    await seedAtlanta(handle, { timezone: false })
+    app = await buildTestApp(handle, {}, logs.stream)
+  })
+  afterAll(async () => {
+    await app?.close()
+    await handle?.close()
+  })
+
+  it('answers 409 when a concurrent request takes the same key between look-up and insert', async () => {
+    hooks.afterKeyLookup = async () => {
+      hooks.afterKeyLookup = undefined
+      // the other request records its upload just after ours found the key free
+      await handle.db
+        .insertInto('incident_upload')
+        .values({
+          id: `racer-${dialect}`,
+          network_name: 'atlanta',
+          status: 'running',
+          dry_run: true,
+          file_names: '["hand-written.csv"]',
+          content_sha256: null,
+          idempotency_scope: 'demo',
+          idempotency_key: 'race',
+          profile: null,
+          timezone: null,
+          summary: null,
+          error: null,
+          repeat_of: null,
+          created_at: new Date(),
+          heartbeat_at: new Date(),
+          completed_at: null,
+        })
+        .execute()
+    }
+    const res = await send({ network: 'atlanta', dryRun: 'true' }, { 'idempotency-key': 'race' })
+    expect(res.statusCode).toBe(409)
+    expect(res.json().code).toBe('upload-in-progress')
+    expect((await uploadRows()).filter((u) => u.idempotency_key === 'race')).toHaveLength(1)
+  })
+
+  it('answers a bug inside the upload with a logged 500, not a client error', async () => {
+    hooks.combine = () => {
+      hooks.combine = undefined
+      throw new TypeError("Cannot read properties of undefined (reading 'rowsRead')")
+    }
+    logs.lines.length = 0
+    const res = await send({ network: 'atlanta', dryRun: 'true' })
+    expect(res.statusCode).toBe(500)
+    expect(res.json().code).toBe('internal-error')
+    expect(res.json().detail).not.toMatch(/rowsRead/)
+    expect(logs.lines.some((l) => /unhandled error/.test(l) && /rowsRead/.test(l))).toBe(true)
+  })
+
+  // PGlite: a query outside the upload's transaction waits for it, so nothing can judge it meanwhile
+  it.skipIf(dialect === 'pglite')('refreshes the heartbeat of a running upload', async () => {
+    let seen: { created_at: Date; heartbeat_at: Date } | undefined
+    hooks.beforeMerge = async () => {
+      hooks.beforeMerge = undefined
+      await new Promise((r) => setTimeout(r, UPLOAD_HEARTBEAT_MS * 2.5))
+      seen = (await uploadRows()).find((u) => u.status === 'running' && !u.id.startsWith('racer'))
+    }
+    const res = await send({ network: 'atlanta' })
+    expect(res.statusCode).toBe(201)
+    expect(seen).toBeDefined()
+    const beatAfterMs = seen!.heartbeat_at.getTime() - seen!.created_at.getTime()
+    expect(beatAfterMs).toBeGreaterThanOrEqual(UPLOAD_HEARTBEAT_MS)
+  })
+
+  it('snaps onto the version a concurrent import made, not the one it looked up', async () => {
+    const v1 = (await findNetwork(handle.db, 'atlanta'))!
+    const v1Snaps = await countIncidentSnaps(handle.db, v1.id)
+    hooks.afterKeyLookup = async () => {
+      hooks.afterKeyLookup = undefined
+      // a new version lands after the upload found v1 and before it loads v1's graphs
+      await importNetworkFile(
+        handle,
+        createReadStream('test/fixtures/network/atlanta-downtown.osm.pbf'),
+        { name: 'atlanta', sourceName: 'downtown' },
+      )
+    }
+    const other = CSV.replace('900000001', '900000002') // not a repeat of an earlier test's upload
+    const res = await send({ network: 'atlanta' }, { 'idempotency-key': 'moved' }, other)
+    expect(res.statusCode, res.body).toBe(201)
+    expect(res.json()).toMatchObject({ status: 'completed', inserted: 1 })
+    const v2 = (await findNetwork(handle.db, 'atlanta'))!
+    expect(v2.version).toBe(v1.version + 1)
+    // the new incident is snapped onto v2 in both modes; v1 keeps only what it had
+    const v2Snaps = await countIncidentSnaps(handle.db, v2.id)
+    expect(v2Snaps.drive).toBe(v1Snaps.drive + 1)
+    expect(v2Snaps.foot).toBe(v1Snaps.foot + 1)
+    expect(await countIncidentSnaps(handle.db, v1.id)).toEqual(v1Snaps)
+  })
+})
