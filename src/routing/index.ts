@@ -24,7 +24,7 @@ export {
   DEFAULT_EXPLORATION_SHARE,
   DEFAULT_MIN_REVISIT_MINUTES,
 } from './check-request.js'
-export { collectedValue, type TimedDwell } from './collect-rule.js'
+export { bucketLengthS, collectedValue, hourlyBuckets, type TimedDwell } from './collect-rule.js'
 export { DEFAULT_BUDGET_MS, ITERATIONS_PER_UNIT, planPatrol } from './plan-patrol.js'
 export { planRatioGreedy, planTimeBlind, planTopKNearest } from './baselines.js'
 export { planGraphOf, placesByWay } from './from-network.js'

@@ -11,6 +11,8 @@ import { routeToLineString, type StreetGraph } from '../network/index.js'
 import { bucketIndexAt, bucketLayout, HOUR_OF_WEEK } from '../risk/index.js'
 import { zoneClock } from '../time/index.js'
 import {
+  bucketLengthS,
+  hourlyBuckets,
   planGraphOf,
   planPatrol,
   placesByWay,
@@ -161,7 +163,10 @@ async function planSnapshot(
   )
 }
 
-/** Prizes per shift hour and place: the snapshot's hour-of-week row for each hour the shift starts. */
+/**
+ * Prizes per shift hour and place: the snapshot's hour-of-week row for each hour the shift starts,
+ * the last one scaled to the part of its hour the shift covers (a dwell collects a whole bucket).
+ */
 function hourlyPrizes(
   snapshot: RiskSnapshot,
   risk: RiskContext,
@@ -172,13 +177,15 @@ function hourlyPrizes(
   const clock = zoneClock(snapshot.timezone)
   const columns = snapshot.segmentSeqs.length
   const rows: Float64Array[] = []
-  for (let h = 0; h < Math.ceil(shiftHours); h++) {
+  const buckets = hourlyBuckets(shiftHours)
+  for (let h = 0; h < buckets.count; h++) {
     const id = layout.ids[bucketIndexAt(layout, clock, shiftStartMs + h * 3_600_000)]!
     const b = snapshot.bucketIds.indexOf(id)
+    const covered = bucketLengthS(buckets, h) / 3600
     const row = new Float64Array(risk.data.segments.length)
     for (let i = 0; i < columns; i++) {
       const place = risk.riskIndexOf[snapshot.segmentSeqs[i]!]!
-      if (place >= 0) row[place] = snapshot.expected[b * columns + i]!
+      if (place >= 0) row[place] = snapshot.expected[b * columns + i]! * covered
     }
     rows.push(row)
   }

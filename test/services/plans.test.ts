@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs'
 import type { KyselyPlugin, RootOperationNode } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
+import { findNetwork } from '../../src/db/networks.js'
 import { syncServiceTypes } from '../../src/db/reports.js'
+import { findSnapshot } from '../../src/db/risk.js'
 import { parseServiceTypes } from '../../src/reports/index.js'
 import { areaCell } from '../../src/reports/index.js'
 import type { NetworkCache } from '../../src/services/network-cache.js'
@@ -125,5 +127,32 @@ describe.each(DIALECTS)('%s: createPlan stores nothing for an abandoned request'
     expect(again.id).not.toBe(plan.id)
     expect(await countRows(handle.db, 'patrol_plan')).toBe(before + 2)
     expect((await notes())!.split('\n')).toHaveLength(1)
+  })
+  it('prizes the short last hour of a shift by the part of the hour it covers', async () => {
+    const network = (await findNetwork(handle.db, 'atlanta'))!
+    const snapshot = (await findSnapshot(handle.db, {
+      networkId: network.id,
+      mode: 'drive',
+      scheme: 'how',
+      atOrBefore: input.shiftStart,
+    }))!
+    const drive = await networks.mode(network, 'drive')
+    /** Each stop's credited crimes over its place's prize for the whole hour. */
+    const shares = async (shiftHours: number) => {
+      const { document } = await makePlan(
+        { db: handle.db, networks, risk },
+        { ...input, shiftHours },
+      )
+      const stops = document.units.flatMap((u) => u.stops)
+      expect(stops.length).toBeGreaterThan(0)
+      return stops.map((stop) => {
+        const column = snapshot.segmentSeqs.indexOf(drive.segmentIndex.get(stop.segmentId)!)
+        const b = snapshot.bucketIds.indexOf(stop.bucket)
+        return stop.expectedCrimes / snapshot.expected[b * snapshot.segmentSeqs.length + column]!
+      })
+    }
+    // a half-hour shift: one bucket holding half of its hour's expected crimes
+    for (const share of await shares(0.5)) expect(share).toBeCloseTo(0.5, 6)
+    for (const share of await shares(1)) expect(share).toBeCloseTo(1, 6)
   })
 })
