@@ -17,7 +17,7 @@ import {
 } from '../../src/risk/index.js'
 import { zoneClock } from '../../src/time/index.js'
 import { planGraphOf, placesByWay } from '../../src/routing/from-network.js'
-import type { PlanGraph, SegmentPosition } from '../../src/routing/index.js'
+import { hourlyBuckets, type PlanGraph, type SegmentPosition } from '../../src/routing/index.js'
 import { ATLANTA_DIR, ATLANTA_TZ, loadAtlanta, type AtlantaData } from './risk-atlanta.js'
 
 /** Everything the plan bench needs for Atlanta. */
@@ -94,8 +94,10 @@ export function hourlyPrizes(
   hours: number,
 ): Float64Array[] {
   model.advanceTo(asOfMs)
-  return Array.from({ length: Math.ceil(hours) }, (_, h) => {
+  const endMs = shiftStartMs + hours * 3_600_000
+  return Array.from({ length: hourlyBuckets(hours).count }, (_, h) => {
     const from = shiftStartMs + h * 3_600_000
-    return forecastWindow(model, from, from + 3_600_000).expected
+    // the last hour is clipped at the shift end, as the service's prizes are
+    return forecastWindow(model, from, Math.min(from + 3_600_000, endMs)).expected
   })
 }

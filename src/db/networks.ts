@@ -46,12 +46,21 @@ function networkRowToNetwork(row: Selectable<StreetNetworkTable>): NetworkVersio
 }
 
 /**
- * Takes the transaction-scoped advisory lock on a network's name, held until commit: version
- * imports and incident uploads of one network queue behind each other, so an upload never snaps
- * to a version that a concurrent import is replacing (and the import re-snaps what the upload wrote).
+ * Takes the transaction-scoped advisory lock on a network's name, held until commit: a version
+ * import takes it exclusive, an incident upload shared. Uploads of one network run side by side;
+ * an import waits for the running ones and they for it (new uploads queue behind a waiting
+ * import), so an upload never snaps to a version an import is replacing, and the import re-snaps
+ * what the uploads before it wrote.
  */
-export async function lockNetworkName(trx: Db, name: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${`network:${name}`}))`.execute(trx)
+export async function lockNetworkName(
+  trx: Db,
+  name: string,
+  mode: 'exclusive' | 'shared',
+): Promise<void> {
+  const key = `network:${name}`
+  if (mode === 'shared')
+    await sql`select pg_advisory_xact_lock_shared(hashtext(${key}))`.execute(trx)
+  else await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx)
 }
 
 /**
@@ -63,7 +72,7 @@ export async function insertNetworkVersion(
   trx: Db,
   network: InsertableNetwork,
 ): Promise<NetworkVersion> {
-  await lockNetworkName(trx, network.name)
+  await lockNetworkName(trx, network.name, 'exclusive')
   const latest = await trx
     .selectFrom('street_network')
     .select(['version', 'timezone'])

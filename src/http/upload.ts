@@ -30,30 +30,41 @@ async function* untruncated(file: Readable & { truncated?: boolean }): AsyncGene
 
 export interface ReadUploadOptions {
   /** The text fields the route reads: any other is refused (400 `validation-failed`, naming it). */
-  readonly fields?: readonly string[]
+  readonly fields: readonly string[]
+}
+
+function unknownField(name: string, message: string): AppError {
+  return new AppError(400, 'validation-failed', message, {
+    field: name,
+    errors: [{ field: name, message }],
+  })
 }
 
 /**
  * The one file of a multipart upload and the text fields sent before it. Limits (parts, files,
  * field sizes, file size) are set where multipart is registered; going past one answers 413.
  * @throws AppError 415 `not-multipart`, 400 `file-required`, or 400 `validation-failed` for a
- *   field not in `options.fields`.
+ *   text field not in `options.fields` or a file not sent as field "file".
  */
 export async function readUpload(
   request: FastifyRequest,
-  options: ReadUploadOptions = {},
+  options: ReadUploadOptions,
 ): Promise<Upload> {
   if (!request.isMultipart()) {
     throw new AppError(415, 'not-multipart', 'send the file as multipart/form-data (field "file")')
   }
   const fields: Record<string, string> = {}
   for await (const part of request.parts()) {
-    if (part.type !== 'file' && options.fields && !options.fields.includes(part.fieldname)) {
-      const message = `unknown field "${part.fieldname}"; the fields are ${options.fields.join(', ')}`
-      throw new AppError(400, 'validation-failed', message, {
-        field: part.fieldname,
-        errors: [{ field: part.fieldname, message }],
-      })
+    if (part.type === 'file' && part.fieldname !== 'file') {
+      part.file.resume()
+      throw unknownField(part.fieldname, `send the file as field "file", not "${part.fieldname}"`)
+    }
+    if (part.type !== 'file' && !options.fields.includes(part.fieldname)) {
+      const known = options.fields.join(', ')
+      throw unknownField(
+        part.fieldname,
+        `unknown field "${part.fieldname}"; the fields are ${known}`,
+      )
     }
     if (part.type === 'file') {
       const file = part.file

@@ -117,10 +117,15 @@ function combinedSha(shas: readonly string[]): string {
   return shas.length === 1 ? shas[0] : createHash('sha256').update(shas.join('\n')).digest('hex')
 }
 
+/** Uploads this process is running: never stale, whatever their heartbeat says (PGlite has none). */
+const liveUploads = new Set<string>()
+
 /** Whether a running upload has stopped beating: its process died (kill -9, power loss). */
 export function isStaleUpload(upload: UploadRecord, now: Date): boolean {
   return (
-    upload.status === 'running' && now.getTime() - upload.heartbeatAt.getTime() >= UPLOAD_STALE_MS
+    upload.status === 'running' &&
+    !liveUploads.has(upload.id) &&
+    now.getTime() - upload.heartbeatAt.getTime() >= UPLOAD_STALE_MS
   )
 }
 
@@ -186,8 +191,9 @@ function checkOptions(request: UploadRequest): void {
 
 /**
  * Refreshes a running upload's heartbeat on a timer, one write at a time, outside its transaction.
- * Not on PGlite: it is one process whose queries wait for the upload's transaction, so no one can
- * judge the upload while it runs, and after a crash the heartbeat written at the start tells.
+ * Not on PGlite: it is one process whose queries wait for the upload's transaction, so no other
+ * process can judge the upload (this one knows it by `liveUploads`), and after a crash the
+ * heartbeat written at the start tells.
  */
 function startHeartbeat(handle: DbHandle, id: string): () => Promise<void> {
   if (handle.backend.kind === 'pglite') return async () => {}
@@ -237,6 +243,7 @@ export async function uploadIncidents(
     if (replayed) return replayed
   }
   const id = uuidv7()
+  liveUploads.add(id) // before the record exists, so no one sees it running and unclaimed
   try {
     await insertUpload(handle.db, {
       id,
@@ -248,6 +255,7 @@ export async function uploadIncidents(
       at: request.now,
     })
   } catch (err) {
+    liveUploads.delete(id)
     // a concurrent request with the same key got in between our look-up and this insert
     if (isIdempotencyKeyTaken(err))
       throw new UploadRefused(
@@ -259,36 +267,48 @@ export async function uploadIncidents(
   const stopHeartbeat = startHeartbeat(handle, id)
   let target = network
   try {
-    target = await loadOnLatest(handle, networks, network, (tx, version, modes) =>
+    target = await loadOnLatest(handle, networks, network, request.dryRun, (tx, version, modes) =>
       loadFiles(tx, id, version, modes, request),
     )
     await stopHeartbeat()
+    liveUploads.delete(id)
   } catch (err) {
     await stopHeartbeat()
-    if (err instanceof RepeatUpload) {
-      await finishUpload(handle.db, id, {
-        ...err.outcome,
-        status: 'repeat',
-        repeatOf: err.earlier.id,
-      })
-      return { upload: (await findUpload(handle.db, id))!, replayed: false }
+    try {
+      await recordFailure(handle, id, err)
+    } finally {
+      liveUploads.delete(id)
     }
-    const error =
-      err instanceof IngestFileError
-        ? {
-            code: err.code,
-            message: err.message,
-            line: err.line,
-            cause: (err.cause as { code?: string })?.code,
-          }
-        : { code: 'internal-error', message: 'the upload failed unexpectedly' }
-    await finishUpload(handle.db, id, { status: 'failed', at: new Date(), error })
+    if (err instanceof RepeatUpload)
+      return { upload: (await findUpload(handle.db, id))!, replayed: false }
     throw err
   }
   const upload = (await findUpload(handle.db, id))!
   return risk && upload.status === 'completed'
     ? rescore(handle, risk, target, upload, request.now)
     : { upload, replayed: false }
+}
+
+/** Closes an upload that did not complete: a repeat of earlier bytes, or failed (with why). */
+async function recordFailure(handle: DbHandle, id: string, err: unknown): Promise<void> {
+  if (err instanceof RepeatUpload) {
+    await finishUpload(handle.db, id, {
+      ...err.outcome,
+      status: 'repeat',
+      repeatOf: err.earlier.id,
+    })
+    return
+  }
+  const error =
+    err instanceof IngestFileError
+      ? {
+          code: err.code,
+          message: err.message,
+          line: err.line,
+          cause: (err.cause as { code?: string })?.code,
+        }
+      : { code: 'internal-error', message: 'the upload failed unexpectedly' }
+  await finishUpload(handle.db, id, { status: 'failed', at: new Date(), error })
 }
 
 /** A version import committed between loading a network's graphs and locking its name. */
@@ -299,14 +319,15 @@ class NetworkMoved extends Error {
 }
 
 /**
- * Runs `load` in one bulk transaction that holds the network's name lock, on the graphs of the
- * version that is latest under that lock (graphs load outside the transaction: on PGlite every
+ * Runs `load` in one bulk transaction that holds the network's name lock (shared: uploads run side
+ * by side, imports wait for them; a dry run takes none), on the graphs of the version that is latest under that lock (graphs load outside the transaction: on PGlite every
  * other query waits for it). Returns the version loaded onto.
  */
 async function loadOnLatest(
   handle: DbHandle,
   networks: NetworkCache,
   network: NetworkVersion,
+  dryRun: boolean,
   load: (
     tx: BulkTransaction,
     version: NetworkVersion,
@@ -321,7 +342,8 @@ async function loadOnLatest(
     ])
     try {
       await withBulkTransaction(handle, async (tx) => {
-        await lockNetworkName(tx.db, version.name)
+        // a dry run writes no incidents: it need not hold up an import
+        if (!dryRun) await lockNetworkName(tx.db, version.name, 'shared')
         const latest = (await findNetwork(tx.db, version.name))!
         if (latest.id !== version.id) throw new NetworkMoved(latest)
         await load(tx, version, { drive, foot })

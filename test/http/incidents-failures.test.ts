@@ -1,10 +1,16 @@
 import { createReadStream } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
 import { countIncidentSnaps } from '../../src/db/incident-snaps.js'
 import { findNetwork } from '../../src/db/networks.js'
-import { UPLOAD_HEARTBEAT_MS } from '../../src/services/incident-upload.js'
+import { findUpload } from '../../src/db/incidents.js'
+import {
+  isStaleUpload,
+  UPLOAD_HEARTBEAT_MS,
+  UPLOAD_STALE_MS,
+} from '../../src/services/incident-upload.js'
 import { importNetworkFile } from '../../src/services/network-import.js'
 import { buildTestApp, captureLogs, multipart } from '../helpers/app.js'
 import { seedAtlanta } from '../helpers/atlanta.js'
@@ -14,8 +20,11 @@ import { DIALECTS, openTestDatabase } from '../helpers/db.js'
 const hooks = vi.hoisted(() => ({
   /** After the Idempotency-Key look-up, before the upload is recorded. */
   afterKeyLookup: undefined as (() => Promise<void>) | undefined,
-  /** Inside the upload's transaction, before its staged rows are merged. */
-  beforeMerge: undefined as (() => Promise<void>) | undefined,
+  /** Inside the upload's transaction, before its staged rows are merged (given the transaction). */
+  beforeMerge: undefined as
+    ((tx: { db: import('kysely').Kysely<never> }) => Promise<void>) | undefined,
+  /** Inside a version import's transaction, just after the version row (and its lock) are taken. */
+  afterVersionInsert: undefined as (() => Promise<void>) | undefined,
   /** When the per-file summaries are combined. */
   combine: undefined as (() => void) | undefined,
 }))
@@ -30,8 +39,19 @@ vi.mock('../../src/db/incidents.js', async (importOriginal) => {
       return found
     },
     mergeStagedIncidents: async (...args: Parameters<typeof real.mergeStagedIncidents>) => {
-      await hooks.beforeMerge?.()
+      await hooks.beforeMerge?.(args[0] as never)
       return real.mergeStagedIncidents(...args)
+    },
+  }
+})
+vi.mock('../../src/db/networks.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/db/networks.js')>()
+  return {
+    ...real,
+    insertNetworkVersion: async (...args: Parameters<typeof real.insertNetworkVersion>) => {
+      const version = await real.insertNetworkVersion(...args)
+      await hooks.afterVersionInsert?.()
+      return version
     },
   }
 })
@@ -122,12 +142,85 @@ describe.each(DIALECTS)('%s: incident upload failures over HTTP', (dialect) => {
       throw new TypeError("Cannot read properties of undefined (reading 'rowsRead')")
     }
     logs.lines.length = 0
+    const before = new Set((await uploadRows()).map((u) => u.id))
     const res = await send({ network: 'atlanta', dryRun: 'true' })
     expect(res.statusCode).toBe(500)
     expect(res.json().code).toBe('internal-error')
     expect(res.json().detail).not.toMatch(/rowsRead/)
     expect(logs.lines.some((l) => /unhandled error/.test(l) && /rowsRead/.test(l))).toBe(true)
+    // the upload is closed as failed, not left running
+    const added = (await uploadRows()).filter((u) => !before.has(u.id))
+    expect(added.map((u) => u.status)).toEqual(['failed'])
   })
+
+  it('never takes an upload this process is running for abandoned, whatever its heartbeat', async () => {
+    let judged: boolean | undefined
+    hooks.beforeMerge = async (tx) => {
+      hooks.beforeMerge = undefined
+      // read inside the upload's own transaction (on PGlite nothing else can read meanwhile)
+      const row = await tx.db
+        .selectFrom('incident_upload' as never)
+        .select('id' as never)
+        .where('status' as never, '=', 'running' as never)
+        .where('id' as never, 'not like', 'racer%' as never)
+        .executeTakeFirstOrThrow()
+      const record = (await findUpload(tx.db as never, (row as { id: string }).id))!
+      judged = isStaleUpload(record, new Date(record.heartbeatAt.getTime() + 10 * UPLOAD_STALE_MS))
+    }
+    const other = CSV.replace('900000001', '900000003')
+    const res = await send({ network: 'atlanta' }, {}, other)
+    expect(res.statusCode, res.body).toBe(201)
+    expect(judged).toBe(false)
+  })
+
+  // PostgreSQL: on PGlite the import's open transaction holds the one connection anyway
+  it.skipIf(dialect === 'pglite')(
+    'makes an upload wait for a version import in progress, but not a dry run',
+    async () => {
+      let release!: () => void
+      const gate = new Promise<void>((r) => (release = r))
+      let paused!: () => void
+      const importPaused = new Promise<void>((r) => (paused = r))
+      hooks.afterVersionInsert = async () => {
+        hooks.afterVersionInsert = undefined
+        paused()
+        await gate
+      }
+      const imported = importNetworkFile(
+        handle,
+        createReadStream('test/fixtures/network/atlanta-downtown.osm.pbf'),
+        { name: 'atlanta', sourceName: 'downtown' },
+      )
+      await importPaused
+      let settled = false
+      const upload = send(
+        { network: 'atlanta' },
+        {},
+        CSV.replace('900000001', '900000004'),
+      ).finally(() => (settled = true))
+      // a dry run writes no incidents: it does not wait
+      const dry = await send(
+        { network: 'atlanta', dryRun: 'true' },
+        {},
+        CSV.replace('900000001', '900000005'),
+      )
+      expect(dry.statusCode, dry.body).toBe(201)
+      await new Promise((r) => setTimeout(r, 1500))
+      expect(settled).toBe(false)
+      release()
+      const version = await imported
+      const res = await upload
+      expect(res.statusCode, res.body).toBe(201)
+      expect(res.json()).toMatchObject({ status: 'completed', inserted: 1 })
+      // the incident is on the version that committed while the upload waited
+      const latest = (await findNetwork(handle.db, 'atlanta'))!
+      expect(latest.id).toBe(version.network.id)
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from incident_snap s join incident i on i.id = s.incident_id
+        where s.network_id = ${latest.id} and i.source_id = '900000004'`.execute(handle.db)
+      expect(rows[0]!.n).toBe(2)
+    },
+  )
 
   // PGlite: a query outside the upload's transaction waits for it, so nothing can judge it meanwhile
   it.skipIf(dialect === 'pglite')('refreshes the heartbeat of a running upload', async () => {

@@ -202,7 +202,7 @@ describe.each(DIALECTS)('%s: incident uploads over HTTP', (dialect) => {
         .where('file_names', '=', JSON.stringify(['empty.csv']) as never)
         .execute()
       // the failed record stays readable; it gave its key to the retry
-      expect(failures.every((f) => f.status === 'failed' && f.idempotency_key === null)).toBe(true)
+      expect(failures).toEqual([{ status: 'failed', idempotency_key: null }])
     })
 
     it('refuses unknown fields and a dryRun that is not true or false, storing nothing', async () => {
@@ -216,6 +216,14 @@ describe.each(DIALECTS)('%s: incident uploads over HTTP', (dialect) => {
         expect(res.statusCode, JSON.stringify(fields)).toBe(400)
         expect(res.json()).toMatchObject({ code: 'validation-failed', field })
       }
+      // the file goes in the field "file" and nowhere else
+      const misnamed = multipart(
+        { network: 'atlanta' },
+        { field: 'upload', filename: 'hand-written.csv', content: Buffer.from(HAND_WRITTEN) },
+      )
+      const res = await app.inject({ method: 'POST', url: '/v1/incidents/uploads', ...misnamed })
+      expect(res.statusCode).toBe(400)
+      expect(res.json()).toMatchObject({ code: 'validation-failed', field: 'upload' })
       expect(await countRows(handle.db, 'incident_upload')).toBe(before)
       const explicit = await send(
         Buffer.from(HAND_WRITTEN.replaceAll('1/4/2022', '1/2/2022')),
@@ -290,7 +298,6 @@ describe.each(DIALECTS)('%s: incident uploads over HTTP', (dialect) => {
       } as UploadRecord
       expect(isStaleUpload(record, new Date(at.getTime() + UPLOAD_STALE_MS - 1))).toBe(false)
       expect(isStaleUpload(record, new Date(at.getTime() + UPLOAD_STALE_MS))).toBe(true)
-      expect(UPLOAD_STALE_MS).toBeLessThanOrEqual(60_000)
       expect(isStaleUpload({ ...record, status: 'failed' }, new Date(at.getTime() + 1e9))).toBe(
         false,
       )

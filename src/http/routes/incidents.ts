@@ -133,7 +133,7 @@ export async function incidentRoutes(fastify: FastifyInstance, deps: AppDeps): P
       schema: {
         tags: ['incidents'],
         summary:
-          'Upload an incident CSV (.csv or .csv.gz), streamed; fields before the file: network, profile, timezone, dryRun, mapping',
+          'Upload an incident CSV (.csv or .csv.gz), streamed; fields before the file: network, profile, timezone, dryRun, mapping, categoryMap',
         headers: Type.Object({
           'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         }),

@@ -108,7 +108,7 @@ export async function networkRoutes(fastify: FastifyInstance, deps: AppDeps): Pr
       },
     },
     async (request, reply) => {
-      const upload = await readUpload(request)
+      const upload = await readUpload(request, { fields: ['name', 'timezone'] })
       const name = request.query.name ?? upload.fields.name
       if (!name || !NETWORK_NAME.test(name)) {
         upload.discard()
