@@ -1,8 +1,11 @@
 // Compares OSM PBF readers on one file: `npx tsx bench/lib/pbf-readers.ts <reader> <file.pbf>`.
 // Prints one JSON line: counts, a coordinate checksum, wall time, peak RSS. Run each reader in its
-// own process (peak RSS is per process); `npx tsx bench/lib/pbf-readers.ts all <file>` does that.
+// own process (peak RSS is per process); `npx tsx bench/lib/pbf-readers.ts all <file> [<cut-file>]`
+// does that, then runs each on the first 60 % of <cut-file> (`npm run bench:pbf`: Milan, Atlanta).
 import { execFileSync } from 'node:child_process'
-import { createReadStream, readFileSync } from 'node:fs'
+import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { decodeOsmData } from '../../src/network/pbf/osm-blocks.js'
 import { readPbfBlobs } from '../../src/network/pbf/pbf-blobs.js'
@@ -82,7 +85,37 @@ function tallyItem(t: Tally, item: any): void {
   } else if (item.type === 'relation') t.relations++
 }
 
-const [reader, file] = process.argv.slice(2)
+/**
+ * How each reader takes a file cut at 60 % of its bytes (a failed download): an error (right), an
+ * end without one (ways silently lost), or no end within 20 s.
+ */
+function truncatedRuns(file: string): void {
+  const bytes = readFileSync(file)
+  const cut = join(mkdtempSync(join(tmpdir(), 'pbf-cut-')), 'cut.osm.pbf')
+  writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)))
+  for (const name of Object.keys(READERS)) {
+    try {
+      const out = execFileSync('npx', ['tsx', import.meta.filename, name, cut], {
+        encoding: 'utf8',
+        timeout: 20_000,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      const t = JSON.parse(out.trim().split('\n').at(-1)!) as Tally
+      console.log(
+        JSON.stringify({ reader: name, cutAt: '60 %', outcome: 'ended without error', ...t }),
+      )
+    } catch (err) {
+      const e = err as { signal?: string; stderr?: string }
+      const outcome =
+        e.signal === 'SIGTERM'
+          ? 'no end within 20 s'
+          : `error: ${/^\w*Error: (.*)$/m.exec(e.stderr ?? '')?.[1] ?? 'exit non-zero'}`
+      console.log(JSON.stringify({ reader: name, cutAt: '60 %', outcome }))
+    }
+  }
+}
+
+const [reader, file, cutFile] = process.argv.slice(2)
 if (reader === 'all') {
   for (const name of Object.keys(READERS)) {
     const out = execFileSync('npx', ['tsx', import.meta.filename, name, file!], {
@@ -90,6 +123,7 @@ if (reader === 'all') {
     })
     process.stdout.write(out)
   }
+  if (cutFile) truncatedRuns(cutFile)
 } else {
   const run = READERS[reader!]
   if (run === undefined || file === undefined) {
