@@ -95,11 +95,17 @@ function truncatedRuns(file: string): void {
   writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)))
   for (const name of Object.keys(READERS)) {
     try {
-      const out = execFileSync('npx', ['tsx', import.meta.filename, name, cut], {
-        encoding: 'utf8',
-        timeout: 20_000,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
+      // node itself as the child (not npx → tsx → node), so the timeout's SIGKILL reaches the reader
+      const out = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', import.meta.filename, name, cut],
+        {
+          encoding: 'utf8',
+          timeout: 20_000,
+          killSignal: 'SIGKILL',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
       const t = JSON.parse(out.trim().split('\n').at(-1)!) as Tally
       console.log(
         JSON.stringify({ reader: name, cutAt: '60 %', outcome: 'ended without error', ...t }),
@@ -107,7 +113,7 @@ function truncatedRuns(file: string): void {
     } catch (err) {
       const e = err as { signal?: string; stderr?: string }
       const outcome =
-        e.signal === 'SIGTERM'
+        e.signal === 'SIGKILL'
           ? 'no end within 20 s'
           : `error: ${/^\w*Error: (.*)$/m.exec(e.stderr ?? '')?.[1] ?? 'exit non-zero'}`
       console.log(JSON.stringify({ reader: name, cutAt: '60 %', outcome }))
@@ -118,9 +124,13 @@ function truncatedRuns(file: string): void {
 const [reader, file, cutFile] = process.argv.slice(2)
 if (reader === 'all') {
   for (const name of Object.keys(READERS)) {
-    const out = execFileSync('npx', ['tsx', import.meta.filename, name, file!], {
-      encoding: 'utf8',
-    })
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', import.meta.filename, name, file!],
+      {
+        encoding: 'utf8',
+      },
+    )
     process.stdout.write(out)
   }
   if (cutFile) truncatedRuns(cutFile)
