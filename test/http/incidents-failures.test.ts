@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
 import { countIncidentSnaps } from '../../src/db/incident-snaps.js'
 import { findNetwork } from '../../src/db/networks.js'
-import { findUpload } from '../../src/db/incidents.js'
+import { findUpload, insertUpload } from '../../src/db/incidents.js'
 import {
   isStaleUpload,
   UPLOAD_HEARTBEAT_MS,
@@ -108,27 +108,15 @@ describe.each(DIALECTS)('%s: incident upload failures over HTTP', (dialect) => {
     hooks.afterKeyLookup = async () => {
       hooks.afterKeyLookup = undefined
       // the other request records its upload just after ours found the key free
-      await handle.db
-        .insertInto('incident_upload')
-        .values({
-          id: `racer-${dialect}`,
-          network_name: 'atlanta',
-          status: 'running',
-          dry_run: true,
-          file_names: '["hand-written.csv"]',
-          content_sha256: null,
-          idempotency_scope: 'demo',
-          idempotency_key: 'race',
-          profile: null,
-          timezone: null,
-          summary: null,
-          error: null,
-          repeat_of: null,
-          created_at: new Date(),
-          heartbeat_at: new Date(),
-          completed_at: null,
-        })
-        .execute()
+      await insertUpload(handle.db, {
+        id: `racer-${dialect}`,
+        networkName: 'atlanta',
+        dryRun: true,
+        fileNames: ['hand-written.csv'],
+        idempotencyScope: 'demo',
+        idempotencyKey: 'race',
+        at: new Date(),
+      })
     }
     const res = await send({ network: 'atlanta', dryRun: 'true' }, { 'idempotency-key': 'race' })
     expect(res.statusCode).toBe(409)

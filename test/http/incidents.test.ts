@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
-import type { UploadRecord } from '../../src/db/incidents.js'
+import { insertUpload, refreshUploadHeartbeat, type UploadRecord } from '../../src/db/incidents.js'
 import { isStaleUpload, UPLOAD_STALE_MS } from '../../src/services/incident-upload.js'
 import { buildTestApp, multipart } from '../helpers/app.js'
 import { seedAtlanta } from '../helpers/atlanta.js'
@@ -140,27 +140,15 @@ describe.each(DIALECTS)('%s: incident uploads over HTTP', (dialect) => {
     })
 
     it('answers 409 while an upload with the same key is still running', async () => {
-      await handle.db
-        .insertInto('incident_upload')
-        .values({
-          id: `running-${dialect}`,
-          network_name: 'atlanta',
-          status: 'running',
-          dry_run: false,
-          file_names: '["x.csv"]',
-          content_sha256: null,
-          idempotency_scope: 'demo',
-          idempotency_key: 'busy',
-          profile: null,
-          timezone: null,
-          summary: null,
-          error: null,
-          repeat_of: null,
-          created_at: new Date(),
-          heartbeat_at: new Date(),
-          completed_at: null,
-        })
-        .execute()
+      await insertUpload(handle.db, {
+        id: `running-${dialect}`,
+        networkName: 'atlanta',
+        dryRun: false,
+        fileNames: ['x.csv'],
+        idempotencyScope: 'demo',
+        idempotencyKey: 'busy',
+        at: new Date(),
+      })
       const res = await send(
         Buffer.from(HAND_WRITTEN),
         { network: 'atlanta' },
@@ -176,21 +164,18 @@ describe.each(DIALECTS)('%s: incident uploads over HTTP', (dialect) => {
       const failed = await send(Buffer.alloc(0), { network: 'atlanta' }, headers, 'empty.csv')
       expect(failed.statusCode).toBe(422)
       expect(failed.json().code).toBe('empty-file')
-      const fixed = await send(
-        Buffer.from(HAND_WRITTEN.replaceAll('1/4/2022', '1/3/2022')),
-        { network: 'atlanta', dryRun: 'true' },
-        headers,
-        'hand-written.csv',
-      )
+      const corrected = () =>
+        send(
+          Buffer.from(HAND_WRITTEN.replaceAll('1/4/2022', '1/3/2022')),
+          { network: 'atlanta', dryRun: 'true' },
+          headers,
+          'hand-written.csv',
+        )
+      const fixed = await corrected()
       expect(fixed.statusCode).toBe(201)
       expect(fixed.json()).toMatchObject({ status: 'dry-run', rowsRead: 3 })
       // the key now belongs to the retry: the same bytes replay it, other bytes are refused
-      const again = await send(
-        Buffer.from(HAND_WRITTEN.replaceAll('1/4/2022', '1/3/2022')),
-        { network: 'atlanta', dryRun: 'true' },
-        headers,
-        'hand-written.csv',
-      )
+      const again = await corrected()
       expect(again.statusCode).toBe(200)
       expect(again.json().id).toBe(fixed.json().id)
       const other = await send(Buffer.alloc(0), { network: 'atlanta' }, headers, 'empty.csv')
@@ -250,28 +235,19 @@ describe.each(DIALECTS)('%s: incident uploads over HTTP', (dialect) => {
     })
 
     it('judges a running upload abandoned by its heartbeat, not its age', async () => {
-      const running = (key: string, createdAgoMs: number, beatAgoMs: number) =>
-        handle.db
-          .insertInto('incident_upload')
-          .values({
-            id: `${key}-${dialect}`,
-            network_name: 'atlanta',
-            status: 'running',
-            dry_run: true,
-            file_names: '["x.csv"]',
-            content_sha256: null,
-            idempotency_scope: 'demo',
-            idempotency_key: key,
-            profile: null,
-            timezone: null,
-            summary: null,
-            error: null,
-            repeat_of: null,
-            created_at: new Date(Date.now() - createdAgoMs),
-            heartbeat_at: new Date(Date.now() - beatAgoMs),
-            completed_at: null,
-          })
-          .execute()
+      const running = async (key: string, createdAgoMs: number, beatAgoMs: number) => {
+        const id = `${key}-${dialect}`
+        await insertUpload(handle.db, {
+          id,
+          networkName: 'atlanta',
+          dryRun: true,
+          fileNames: ['x.csv'],
+          idempotencyScope: 'demo',
+          idempotencyKey: key,
+          at: new Date(Date.now() - createdAgoMs),
+        })
+        await refreshUploadHeartbeat(handle.db, id, new Date(Date.now() - beatAgoMs))
+      }
       const upload = (key: string) =>
         send(
           Buffer.from(HAND_WRITTEN),
