@@ -52,15 +52,15 @@ export interface ScorerParams {
  * Defaults chosen on the Atlanta validation window (2021-07-01 … 12-31, bench/backtest/
  * VALIDATION-LOG.md): β for burglary (220), auto theft (240) and violent categories (09A, 120, 13A)
  * from daily forecasts of each group (one pass of the tuner, started from the previous defaults
- * 220: 0.5, 240: 1, 09A: 0.25, 120: 0.5, 13A: 0.25, after the back-test stopped feeding forecasts the
- * incidents known at the period's first instant); κ on per-shift forecasts. Every near-repeat setting fell below
+ * 220: 0.5, 240: 0.5, 09A: 1, 120: 2, 13A: 0.5, after the back-test was made to use what was known
+ * by each period's first instant except crimes that begin at it); κ on per-shift forecasts. Every near-repeat setting fell below
  * hot streets at 20 % coverage there, so the near-repeat term is off (γ = 0); its other fields keep
  * the research note's starting values for agencies that turn it on.
  */
 export const DEFAULT_SCORER_PARAMS: ScorerParams = Object.freeze({
   longTauDays: 365,
   borrowDefault: 0,
-  borrowByCategory: Object.freeze({ '220': 0.5, '240': 0.5, '09A': 1, '120': 2, '13A': 0.5 }),
+  borrowByCategory: Object.freeze({ '220': 0.5, '240': 1, '09A': 2, '120': 2, '13A': 0.5 }),
   nearRepeatWeight: 0,
   nearRepeatTauDays: 21,
   nearRepeatMaxRatio: 1,

@@ -79,6 +79,30 @@ describe('runBacktest', () => {
     expect(result.methods['default'].hitRate['25']).toBe(0)
   })
 
+  it('uses a date-only report of the day before, known at 00:00 of the scored day', () => {
+    const day = Date.parse('2022-03-10T05:00:00Z') // 2022-03-10 00:00 EST
+    const incidents = [
+      crime(0, day - 20 * DAY_MS),
+      // happened 14:00 the day before, report dated that day: the ingest reads it as 24:00 = day
+      crime(2, day - 10 * HOUR_MS, '23F', { reportedAtMs: day }),
+      crime(2, day + 20 * HOUR_MS),
+    ]
+    const result = runBacktest(
+      { segments, incidents },
+      {
+        from: '2022-03-10',
+        to: '2022-03-10',
+        timeZone: TZ,
+        horizon: 'day',
+        coverages: [25],
+        methods: ['default', 'hot-streets'],
+      },
+    )
+    expect(result.crimes).toBe(1)
+    expect(result.methods['hot-streets'].hitRate['25']).toBe(100)
+    expect(result.methods['default'].hitRate['25']).toBe(100)
+  })
+
   it('scores hot streets exactly as a direct day-by-day computation does', () => {
     const streets = lineStreet([100, 40, 250, 80, 120, 60, 300, 90, 30, 150])
     const incidents = randomIncidents(11, streets.length, 600, 500).filter((i) => !i.enforcement)

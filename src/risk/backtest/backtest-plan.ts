@@ -101,12 +101,19 @@ export function evaluateMethod(plan: BacktestPlan, method: BacktestMethod): Peri
     totalLengthM,
   }
   let cursor = 0
+  let deferred: RiskIncident[] = []
   plan.periods.forEach((period, p) => {
-    const start = cursor
-    // Strictly before the start: a crime scored in this period (occurredFromMs >= startMs) can be
-    // known at startMs itself (reported as it happened, or no report date and a zero-length window).
-    while (cursor < known.length && knownAtMs(known[cursor]) < period.startMs) cursor++
-    if (cursor > start) forecaster.observe(known.slice(start, cursor))
+    // what was known by the period's first instant, except a crime that began at or after it: that
+    // one is this period's to score (reported as it happened, or no report date and a zero-length
+    // window). A date-only report of the day before reads as 00:00 of this day and is used.
+    const batch = deferred
+    deferred = []
+    while (cursor < known.length && knownAtMs(known[cursor]) <= period.startMs) {
+      const incident = known[cursor++]
+      if (incident.occurredFromMs < period.startMs) batch.push(incident)
+      else deferred.push(incident)
+    }
+    if (batch.length > 0) forecaster.observe(batch)
     const scores = forecaster.forecast(period)
     const crimes = plan.crimesByPeriod[p]
     const hit: number[] = []
