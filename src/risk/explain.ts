@@ -54,10 +54,12 @@ export function explainSegment(
     }))
     .sort((a, b) => total(b) - total(a) || (a.category < b.category ? -1 : 1))
   const expected = forecast.expected[u]
+  // per nominal occurrence: a 25-hour day or 9-hour shift across a DST change would read above 100 %
+  const per = forecast.occurrences > 0 ? forecast.occurrences : 1
   return {
     crimes,
-    bucketShare: forecast.bucketShare[u],
-    networkBucketShare: forecast.globalBucketShare,
+    bucketShare: forecast.bucketShare[u] / per,
+    networkBucketShare: forecast.globalBucketShare / per,
     terms: {
       longTerm: forecast.own[u] / km,
       borrowed: forecast.borrowed[u] / km,

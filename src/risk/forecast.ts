@@ -20,6 +20,11 @@ export interface WindowForecast {
   readonly bucketShare: Float64Array
   /** The same share for the whole network. */
   readonly globalBucketShare: number
+  /**
+   * Nominal bucket occurrences the window covers (Σ of its fractions): 1 for one whole bucket, more
+   * or less when a daylight-saving change makes it 25 or 23 hours (shares above are not divided).
+   */
+  readonly occurrences: number
   /** Σ expected over the network. */
   readonly total: number
 }
@@ -123,6 +128,7 @@ export function forecastFractions(
     reports,
     bucketShare: shares.perSegment,
     globalBucketShare: shares.global,
+    occurrences: fractions.reduce((sum, f) => sum + f, 0),
     total,
   }
 }

@@ -193,6 +193,21 @@ describe('scoreRisk', () => {
     expect(shifts.reduce((sum, s) => sum + s.expected, 0)).toBeCloseTo(day, 9)
   })
 
+  it('never explains a share above 100 %, even for a 25-hour day', () => {
+    const incidents = randomIncidents(8, segments.length, 300)
+    // asOf inside the 2024 fall-back day in the fixtures' zone: the 'all' bucket lasts 25 hours
+    const fallBack = Date.parse('2024-11-03T12:00:00Z')
+    const ranking = scoreRisk(
+      { segments, incidents },
+      { asOfMs: fallBack, timeZone: TZ, params: { buckets: NO_BUCKETS } },
+    )
+    expect((ranking.endMs - ranking.startMs) / 3_600_000).toBe(25)
+    for (const s of ranking.segments) {
+      expect(s.explanation.bucketShare).toBeCloseTo(1, 9)
+      expect(s.explanation.networkBucketShare).toBeCloseTo(1, 9)
+    }
+  })
+
   it('refuses a bucket from another scheme', () => {
     expect(() =>
       scoreRisk({ segments, incidents: [] }, { asOfMs, timeZone: TZ, bucket: 'how:3' }),
