@@ -25,7 +25,8 @@ export interface LoadedMode {
   readonly buildMs: number
 }
 
-const KEPT_VERSIONS = 4 // graphs held in memory; a Milan-sized pair costs tens of MB
+/** Versions whose graphs stay in memory, least recently used evicted; a Milan-sized pair costs tens of MB. */
+export const KEPT_VERSIONS = 4
 
 /**
  * In-process routing graphs per network version and mode, built once from the database and
@@ -51,9 +52,14 @@ export class NetworkCache {
       build = this.build(network.id, mode)
       this.builds.set(key, build)
       build.catch(() => this.builds.delete(key))
-      this.remember(network.id)
     }
+    this.remember(network.id)
     return build
+  }
+
+  /** Whether a version's graphs are still held (callers drop what they derived from evicted ones). */
+  holds(networkId: number): boolean {
+    return this.order.includes(networkId)
   }
 
   /** Builds both modes of a version ahead of the first request (e.g. right after an import). */
@@ -71,8 +77,11 @@ export class NetworkCache {
     return { mode, segments, graph, snapIndex, segmentIndex, buildMs: performance.now() - started }
   }
 
+  /** Marks a version as used now: the least recently used beyond KEPT_VERSIONS are dropped. */
   private remember(networkId: number): void {
-    if (this.order.includes(networkId)) return
+    const at = this.order.indexOf(networkId)
+    if (at >= 0 && at === this.order.length - 1) return
+    if (at >= 0) this.order.splice(at, 1)
     this.order.push(networkId)
     while (this.order.length > KEPT_VERSIONS) {
       const evicted = this.order.shift()!

@@ -122,6 +122,10 @@ export class RiskService {
     ].join(':')
     const cached = this.contexts.get(key)
     if (cached && cached.stamp === stamp) return cached.context
+    // a context holds its version's graph: drop those of versions the network cache let go
+    for (const other of [...this.contexts.keys()])
+      if (other !== key && !this.networks.holds(Number(other.split(':')[0])))
+        this.contexts.delete(other)
     const context = this.build(network, mode)
     this.contexts.set(key, { stamp, context })
     context.catch(() => this.contexts.delete(key))
