@@ -31,7 +31,14 @@ export async function* readBytes(
 ): AsyncGenerator<Buffer> {
   const raw = hashedChunks(input, stats)
   const head = await peek(raw, 4)
-  rejectKnownBinary(head.bytes)
+  try {
+    rejectKnownBinary(head.bytes)
+  } catch (err) {
+    // a refused file is read no further, but its source (a file, an upload) must be closed;
+    // past this point the loop below (or the inflater's pipeline) closes it
+    await raw.return(undefined)
+    throw err
+  }
   const isGzip = head.bytes[0] === 0x1f && head.bytes[1] === 0x8b
   stats.compressed = isGzip
   const body = isGzip ? gunzip(head.all) : head.all
@@ -99,8 +106,13 @@ async function peek(chunks: AsyncGenerator<Buffer>, count: number): Promise<Peek
   }
   const bytes = Buffer.concat(seen)
   async function* all(): AsyncGenerator<Buffer> {
-    if (bytes.length > 0) yield bytes
-    yield* chunks
+    try {
+      if (bytes.length > 0) yield bytes
+      yield* chunks
+    } finally {
+      // closed while still at the peeked bytes, `chunks` would stay open: close it
+      await chunks.return(undefined)
+    }
   }
   return { bytes, all: all() }
 }

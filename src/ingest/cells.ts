@@ -28,7 +28,7 @@ export function detach(text: string): string {
   return ` ${text}`.slice(1)
 }
 
-/** Builds a reject with the value cut to 200 characters. */
+/** Builds a reject with the value cut to 200 characters and NUL characters removed. */
 export function makeReject(
   line: number,
   column: string | null,
@@ -36,6 +36,18 @@ export function makeReject(
   rule: RuleId,
   message: string,
 ): Reject {
-  const cut = value.length > MAX_VALUE_CHARS ? `${value.slice(0, MAX_VALUE_CHARS)}…` : value
-  return { line, column, value: cut, rule, message }
+  const clean = withoutNul(value)
+  const cut = clean.length > MAX_VALUE_CHARS ? `${clean.slice(0, MAX_VALUE_CHARS)}…` : clean
+  return {
+    line,
+    column: column === null ? null : withoutNul(column),
+    value: cut,
+    rule,
+    message: withoutNul(message),
+  }
+}
+
+/** `text` without U+0000, which PostgreSQL text and jsonb cannot hold. */
+export function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text
 }

@@ -11,7 +11,8 @@ export class IngestFileError extends Error implements FileError {
     readonly line: number | null = null,
     options?: ErrorOptions,
   ) {
-    super(message, options)
+    // the message is stored (jsonb), which cannot hold U+0000
+    super(message.replaceAll('\u0000', ''), options)
     this.name = 'IngestFileError'
   }
 

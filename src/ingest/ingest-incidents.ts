@@ -165,6 +165,14 @@ function headerFields(item: CsvItem): string[] {
       item.line,
     )
   }
+  if (item.fields.some((field) => field.includes('\u0000'))) {
+    // only reachable past the 64 KiB the decoder checks (blank lines first), or in UTF-16
+    throw new IngestFileError(
+      'unsupported-format',
+      'the header contains NUL bytes: it is not a text CSV',
+      item.line,
+    )
+  }
   return item.fields
 }
 
@@ -199,6 +207,7 @@ function setUpFile(header: string[], headerLine: number, settings: Settings): Fi
     profile: name,
     mapping,
     headerIndex: index,
+    header,
     headerLength: header.length,
     timezone,
     categoryMap: { ...profile?.categoryMap, ...settings.categoryMap },

@@ -8,6 +8,7 @@ import {
   type LocationSlot,
 } from './location.js'
 import { normaliseHeader } from './profiles/index.js'
+import { MAX_KEY_CHARS } from './rules.js'
 import { RowTimesReader, createRowTimes } from './row-times.js'
 import type { ColumnMapping, Incident, Reject, SnapFunction } from './types.js'
 
@@ -16,6 +17,8 @@ export interface RowReaderConfig {
   readonly profile: string
   readonly mapping: ColumnMapping
   readonly headerIndex: ReadonlyMap<string, number>
+  /** The header's cells as written, naming the column of a `row.nul-byte` reject. */
+  readonly header: readonly string[]
   readonly headerLength: number
   readonly timezone: string
   readonly categoryMap: Readonly<Record<string, string>>
@@ -71,12 +74,29 @@ export function compileRowReader(
       const message = `the row has ${fields.length} fields, the header ${config.headerLength}`
       return rejected(makeReject(line, null, fields.join(','), 'row.columns', message))
     }
+    const nulAt = indexOfNul(fields)
+    if (nulAt !== -1) {
+      const column = config.header[nulAt]?.trim() || `column ${nulAt + 1}`
+      const message = `${column} holds a NUL character (U+0000); remove it and upload the row again`
+      return rejected(makeReject(line, column, fields[nulAt], 'row.nul-byte', message))
+    }
     const localCategory = cell(fields, at.category)
     if (localCategory === undefined) {
       const value = fields[at.category] ?? ''
       return rejected(
         makeReject(line, mapping.category, value, 'required', `${mapping.category} is empty`),
       )
+    }
+    const sourceId = cell(fields, at.id)
+    const tooLong =
+      sourceId !== undefined && sourceId.length > MAX_KEY_CHARS
+        ? { column: mapping.id!, value: sourceId }
+        : localCategory.length > MAX_KEY_CHARS
+          ? { column: mapping.category, value: localCategory }
+          : undefined
+    if (tooLong) {
+      const message = `${tooLong.column} has ${tooLong.value.length} characters, at most ${MAX_KEY_CHARS} are accepted (is the mapping pointing at the right column?)`
+      return rejected(makeReject(line, tooLong.column, tooLong.value, 'value.too-long', message))
     }
     const timeReject = times.read(fields, line, when)
     if (timeReject) return rejected(timeReject)
@@ -89,7 +109,7 @@ export function compileRowReader(
     const canonical = resolve(cell(fields, at.canonical), localCategory)
     const incident: Incident = {
       sourceProfile: config.profile,
-      sourceId: cell(fields, at.id) ?? null,
+      sourceId: sourceId ?? null,
       offenceCode: cell(fields, at.code) ?? null,
       localCategory,
       category: canonical.id,
@@ -136,6 +156,14 @@ function compilePlaceReader(
     main?.(fields, slot)
     if (fallback && (slot.status === 'none' || slot.status === 'zero')) fallback(fields, slot)
   }
+}
+
+/** The index of the first field holding U+0000, or -1. */
+function indexOfNul(fields: readonly string[]): number {
+  for (let i = 0; i < fields.length; i++) {
+    if (fields[i].includes('\u0000')) return i
+  }
+  return -1
 }
 
 function rejected(reject: Reject): RowOutcome {

@@ -1,8 +1,13 @@
+/** Longest source id or local category accepted: both are part of the incident's unique key. */
+export const MAX_KEY_CHARS = 200
+
 /** Stable ids of the row rules; rejects and the summary's per-rule counts use them. */
 export type RuleId =
   | 'row.columns'
   | 'row.malformed'
+  | 'row.nul-byte'
   | 'required'
+  | 'value.too-long'
   | 'date.invalid'
   | 'date.before-floor'
   | 'date.future'
@@ -31,7 +36,15 @@ export const RULES: ReadonlyArray<RuleDescription> = [
     id: 'row.malformed',
     description: 'A quote inside an unquoted field or after a closing quote; the row is skipped.',
   },
+  {
+    id: 'row.nul-byte',
+    description: 'A field holds a NUL character (U+0000), which the database cannot store.',
+  },
   { id: 'required', description: 'The category or the occurrence date is empty.' },
+  {
+    id: 'value.too-long',
+    description: `The source id or the category is longer than ${MAX_KEY_CHARS} characters (a mapping pointing at the wrong column?).`,
+  },
   {
     id: 'date.invalid',
     description: 'A date or time that does not parse or does not exist (02/30/2021, 25:00).',

@@ -84,6 +84,9 @@ function checkMapping(mapping: ColumnMapping): void {
   }
   const blank = mappingColumns(mapping).filter((c) => typeof c !== 'string' || c.trim() === '')
   if (blank.length > 0) throw new Error('column names in a mapping must be non-empty strings')
+  if (mappingColumns(mapping).some((c) => c.includes('\u0000'))) {
+    throw new Error('column names in a mapping must not contain NUL characters (U+0000)')
+  }
   for (const spec of [mapping.location, mapping.fallbackLocation]) {
     if (spec?.kind === 'xy') createProjector(spec.epsg)
   }

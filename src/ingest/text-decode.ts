@@ -26,47 +26,52 @@ const ICONV_NAMES: Readonly<Record<TextEncoding, string>> = {
 /**
  * Decodes bytes to text as a stream. The encoding comes from a BOM (UTF-8, UTF-16LE/BE), else
  * from the first 64 KiB: NUL bytes in every other position → UTF-16, invalid UTF-8 → Windows-1252,
- * otherwise UTF-8. The BOM is dropped.
+ * otherwise UTF-8. The BOM is dropped. NULs past the sample (or in UTF-16 text) are left in the
+ * text: the row reader rejects their rows (`row.nul-byte`).
  */
 export async function* decodeText(
   bytes: AsyncIterable<Buffer>,
   stats: TextStats,
 ): AsyncGenerator<string> {
   const iterator = bytes[Symbol.asyncIterator]()
-  const head: Buffer[] = []
-  let headLength = 0
   let ended = false
-  while (headLength < SAMPLE_BYTES) {
-    const next = await iterator.next()
-    if (next.done) {
-      ended = true
-      break
-    }
-    head.push(next.value)
-    headLength += next.value.length
-  }
-  const sample = Buffer.concat(head)
-  const detected = detectEncoding(sample, ended)
-  stats.encoding = detected.encoding
-  stats.bom = detected.bom
-  const decoder = iconv.getDecoder(ICONV_NAMES[detected.encoding], { stripBOM: true })
-  const emit = (text: string | undefined): string => {
-    if (!text) return ''
-    stats.replacements += countReplacements(text)
-    return text
-  }
   try {
+    const head: Buffer[] = []
+    let headLength = 0
+    while (headLength < SAMPLE_BYTES) {
+      const next = await iterator.next()
+      if (next.done) {
+        ended = true
+        break
+      }
+      head.push(next.value)
+      headLength += next.value.length
+    }
+    const sample = Buffer.concat(head)
+    const detected = detectEncoding(sample, ended)
+    stats.encoding = detected.encoding
+    stats.bom = detected.bom
+    const decoder = iconv.getDecoder(ICONV_NAMES[detected.encoding], { stripBOM: true })
+    const emit = (text: string | undefined): string => {
+      if (!text) return ''
+      stats.replacements += countReplacements(text)
+      return text
+    }
     const first = emit(decoder.write(sample))
     if (first) yield first
     while (!ended) {
       const next = await iterator.next()
-      if (next.done) break
+      if (next.done) {
+        ended = true
+        break
+      }
       const text = emit(decoder.write(next.value))
       if (text) yield text
     }
     const rest = emit(decoder.end())
     if (rest) yield rest
   } finally {
+    // also when the sample is refused (NUL bytes): the source (a file, an upload) is closed
     if (!ended) await iterator.return?.()
   }
 }
