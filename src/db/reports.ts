@@ -266,6 +266,11 @@ export interface ReportView {
   readonly flagged: boolean
   readonly flagReason: string | null
   readonly segmentId: string | null
+  /**
+   * The name of the street the report was placed on (its snapped drive segment, in the newest
+   * network version that has it), or null: what residents see instead of the typed address.
+   */
+  readonly placedStreet: string | null
   readonly contactOnFile: boolean
 }
 
@@ -296,6 +301,17 @@ function viewQuery(db: Db) {
       'r.flagged',
       'r.flag_reason',
       'r.segment_id',
+      (eb) =>
+        eb
+          .selectFrom('street_segment as g')
+          .innerJoin('street_network as n', 'n.id', 'g.network_id')
+          .select('g.name')
+          .whereRef('n.name', '=', 'r.network_name')
+          .where('g.mode', '=', 'drive')
+          .whereRef('g.id', '=', 'r.segment_id')
+          .orderBy('n.version', 'desc')
+          .limit(1)
+          .as('placed_street'),
       'c.report_id as contact',
     ])
 }
@@ -325,6 +341,7 @@ function rowToView(r: ViewRow): ReportView {
     flagged: r.flagged,
     flagReason: r.flag_reason,
     segmentId: r.segment_id,
+    placedStreet: r.placed_street ?? null,
     contactOnFile: r.contact !== null,
   }
 }

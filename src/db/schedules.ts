@@ -123,8 +123,21 @@ export async function startSlotAttempt(
 }
 
 /**
+ * Takes the schedule's row lock until the transaction ends. Every transaction that changes a
+ * slot's status takes it first, so slot outcomes of one schedule are serialised: under READ
+ * COMMITTED the statements after it see every slot change committed before it, and the last
+ * finisher always sees the others done (without it two workers finishing the last two slots each
+ * saw the other's slot pending and the schedule stayed `running` forever).
+ */
+async function lockSchedule(trx: Transaction<Database>, scheduleId: string): Promise<void> {
+  await trx.selectFrom('schedule').select('id').where('id', '=', scheduleId).forUpdate().execute()
+}
+
+/**
  * Marks a slot done with its plan and, when it was the last, the schedule completed. Idempotent: a
- * slot already done keeps its first plan.
+ * slot already done keeps its first plan. Locks the schedule row first (lockSchedule), so
+ * concurrent finishers of one schedule run one after the other; the transaction must be READ
+ * COMMITTED (the default) for the later one to see the earlier one's slot.
  */
 export async function finishSlot(
   trx: Transaction<Database>,
@@ -132,6 +145,7 @@ export async function finishSlot(
   planId: string | null,
   at: Date,
 ): Promise<void> {
+  await lockSchedule(trx, slot.schedule_id)
   await trx
     .updateTable('schedule_slot')
     .set({ status: 'done', plan_id: planId, error: null, updated_at: at })
@@ -140,10 +154,19 @@ export async function finishSlot(
     .where('shift', '=', slot.shift)
     .where('status', '=', 'pending')
     .execute()
+  await completeIfAllDone(trx, slot.schedule_id, at)
+}
+
+/** Marks a running schedule completed when none of its slots is left undone. */
+async function completeIfAllDone(
+  trx: Transaction<Database>,
+  scheduleId: string,
+  at: Date,
+): Promise<void> {
   await trx
     .updateTable('schedule')
     .set({ status: 'completed', completed_at: at })
-    .where('id', '=', slot.schedule_id)
+    .where('id', '=', scheduleId)
     .where('status', '=', 'running')
     .where((eb) =>
       eb.not(
@@ -151,7 +174,7 @@ export async function finishSlot(
           eb
             .selectFrom('schedule_slot')
             .select('day')
-            .where('schedule_id', '=', slot.schedule_id)
+            .where('schedule_id', '=', scheduleId)
             .where('status', '!=', 'done'),
         ),
       ),
@@ -159,7 +182,12 @@ export async function finishSlot(
     .execute()
 }
 
-/** Records a failed attempt; the last allowed one fails the slot and the schedule with the reason. */
+/**
+ * Records a failed attempt; the last allowed one fails the slot and the schedule with the reason.
+ * Serialised with finishSlot under the same schedule lock, and the schedule is failed only when this
+ * call moved the slot from pending to failed: a slot that a duplicated job finished meanwhile
+ * stays done, and the schedule is then completed if it was the last one.
+ */
 export async function failSlot(
   db: Db,
   slot: Pick<SlotRow, 'schedule_id' | 'day' | 'shift'>,
@@ -167,22 +195,29 @@ export async function failSlot(
   final: boolean,
   at: Date,
 ): Promise<void> {
-  await db
-    .updateTable('schedule_slot')
-    .set({ error: reason, updated_at: at, ...(final ? { status: 'failed' as const } : {}) })
-    .where('schedule_id', '=', slot.schedule_id)
-    .where('day', '=', slot.day)
-    .where('shift', '=', slot.shift)
-    .where('status', '=', 'pending')
-    .execute()
-  if (final) {
-    await db
-      .updateTable('schedule')
-      .set({ status: 'failed', error: `${slot.day} ${slot.shift}: ${reason}`, completed_at: at })
-      .where('id', '=', slot.schedule_id)
-      .where('status', '=', 'running')
-      .execute()
+  const run = async (trx: Transaction<Database>) => {
+    await lockSchedule(trx, slot.schedule_id)
+    const failed = await trx
+      .updateTable('schedule_slot')
+      .set({ error: reason, updated_at: at, ...(final ? { status: 'failed' as const } : {}) })
+      .where('schedule_id', '=', slot.schedule_id)
+      .where('day', '=', slot.day)
+      .where('shift', '=', slot.shift)
+      .where('status', '=', 'pending')
+      .returning('status')
+      .executeTakeFirst()
+    if (final && failed) {
+      await trx
+        .updateTable('schedule')
+        .set({ status: 'failed', error: `${slot.day} ${slot.shift}: ${reason}`, completed_at: at })
+        .where('id', '=', slot.schedule_id)
+        .where('status', '=', 'running')
+        .execute()
+    } else {
+      await completeIfAllDone(trx, slot.schedule_id, at)
+    }
   }
+  await (db.isTransaction ? run(db as Transaction<Database>) : db.transaction().execute(run))
 }
 
 /**

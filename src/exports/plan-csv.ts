@@ -24,7 +24,8 @@ function localTime(iso: string, timeZone: string): string {
     timeZone,
     hour: '2-digit',
     minute: '2-digit',
-    hour12: false,
+    // h23, not hour12: false: that gives "24:30" after midnight in some locales (en-CA)
+    hourCycle: 'h23',
   }).format(new Date(iso))
 }
 

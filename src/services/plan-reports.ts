@@ -96,7 +96,8 @@ export async function noteVisits(
     timeZone: plan.timezone,
     dateStyle: 'short',
     timeStyle: 'short',
-    hour12: false,
+    // h23, not hour12: false: that gives "24:30" after midnight in some locales (en-CA)
+    hourCycle: 'h23',
   })
   const stops = plan.units.flatMap((u) => u.stops).sort((a, b) => a.arrive.localeCompare(b.arrive))
   let noted = 0

@@ -57,6 +57,11 @@ export interface ReportSubmission {
   readonly mediaUrl?: string
   readonly contact: ReportContact
   readonly apiKeyId: string | null
+  /**
+   * The poster's IP address (as the HTTP layer resolved it). Only used, hashed, as the source of a
+   * report that names neither a device nor an account; never stored or logged as given.
+   */
+  readonly clientIp?: string
 }
 
 /** Where a report lands on the street network, found by the caller (the network cache). */
@@ -94,8 +99,72 @@ const PROCESS_HASH_KEY = randomBytes(32)
  * A device or account id as stored: HMAC-SHA256 under a server secret, so that ids that are
  * e-mail addresses or phone numbers cannot be recovered from a database copy by trying candidates.
  */
-export const sourceHash = (key: string | Uint8Array, kind: 'device' | 'account', value: string) =>
-  createHmac('sha256', key).update(`${kind}:${value}`).digest('hex')
+export const sourceHash = (
+  key: string | Uint8Array,
+  kind: 'device' | 'account' | 'client',
+  value: string,
+) => createHmac('sha256', key).update(`${kind}:${value}`).digest('hex')
+
+/** Expands an IPv6 address (no zone) to its eight 16-bit groups, or undefined when it is not one. */
+function ipv6Groups(ip: string): number[] | undefined {
+  const halves = ip.split('::')
+  if (halves.length > 2) return undefined
+  const part = (text: string) => (text === '' ? [] : text.split(':'))
+  let head = part(halves[0]!)
+  let tail = halves.length === 2 ? part(halves[1]!) : []
+  const last = (halves.length === 2 ? tail : head).at(-1)
+  if (last?.includes('.')) {
+    // an embedded IPv4 tail (::ffff:192.0.2.1): two groups
+    const octets = last.split('.').map(Number)
+    if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255))
+      return undefined
+    const groups = [
+      ((octets[0]! << 8) | octets[1]!).toString(16),
+      ((octets[2]! << 8) | octets[3]!).toString(16),
+    ]
+    if (halves.length === 2) tail = [...tail.slice(0, -1), ...groups]
+    else head = [...head.slice(0, -1), ...groups]
+  }
+  const missing = 8 - head.length - tail.length
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined
+  const all = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail]
+  if (all.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) return undefined
+  return all.map((g) => parseInt(g, 16))
+}
+
+/**
+ * The network a client address stands for when counting an anonymous poster: an IPv4 address as
+ * it is (IPv4-mapped IPv6 too), an IPv6 address by its /64 (one subscriber's prefix, within which
+ * privacy addresses rotate freely).
+ */
+export function clientNetwork(ip: string): string {
+  const bare = ip.trim().replace(/%.*$/, '')
+  if (!bare.includes(':')) return bare
+  const groups = ipv6Groups(bare)
+  if (!groups) return bare.toLowerCase()
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff)
+    return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join('.')
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`
+}
+
+/**
+ * The device hash a report is counted under. A report naming neither a device nor an account is
+ * counted against its API key and client network instead (HMAC like device ids, so the address is
+ * never stored or logged in clear): without that, omitting both ids escaped the per-device cap and
+ * flood flagging. Many residents behind one NAT then share one device cap. A caller that gives
+ * neither a key nor an address (in-process use) gets no source, as before.
+ */
+function deviceSourceHash(key: string | Uint8Array, submission: ReportSubmission): string | null {
+  const { deviceId, accountId } = submission.contact
+  if (deviceId) return sourceHash(key, 'device', deviceId)
+  if (accountId) return null
+  if (submission.apiKeyId === null && !submission.clientIp) return null
+  const network = submission.clientIp ? clientNetwork(submission.clientIp) : ''
+  return sourceHash(key, 'client', JSON.stringify([submission.apiKeyId, network]))
+}
 
 async function resolveJurisdiction(db: Kysely<Database>, given: string | undefined) {
   if (given !== undefined) {
@@ -176,9 +245,7 @@ export async function submitReport(
   }
   const snapped = await placement.snap?.(network.name, lat, lon)
 
-  const deviceHash = submission.contact.deviceId
-    ? sourceHash(hashKey, 'device', submission.contact.deviceId)
-    : null
+  const deviceHash = deviceSourceHash(hashKey, submission)
   const accountHash = submission.contact.accountId
     ? sourceHash(hashKey, 'account', submission.contact.accountId)
     : null

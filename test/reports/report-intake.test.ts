@@ -18,6 +18,7 @@ import {
   type ReportCaps,
 } from '../../src/reports/index.js'
 import {
+  clientNetwork,
   ReportRefused,
   submitReport,
   type ReportSubmission,
@@ -162,6 +163,51 @@ describe.each(DIALECTS)('%s: report intake', (dialect) => {
     expect(row.device_hash).not.toBe(
       createHash('sha256').update('device:default-key').digest('hex'),
     )
+  })
+
+  it('counts a post without device and account ids against its key and client network', async () => {
+    const caps = { ...DEFAULT_CAPS, perDevice: 5, floodThreshold: 100 }
+    const now = new Date()
+    const anonymous = (i: number, clientIp: string, apiKeyId = 'anon-key'): ReportSubmission => ({
+      ...submission({ lat: 33.741 + i * 0.005, lon: -84.425 }, {}, 'drugs'),
+      apiKeyId,
+      clientIp,
+    })
+    const post = (s: ReportSubmission) =>
+      submitReport(handle.db, s, { now, caps, hashKey: 'test-secret-anon' })
+    // an IPv6 client rotating its privacy addresses within one /64 is one source
+    const ips = ['2001:db8:1:2::a', '2001:db8:1:2:aaaa::1', '2001:DB8:1:2:ffff:1:2:3']
+    const first = await post(anonymous(0, ips[0]!))
+    for (let i = 1; i < 5; i++) await post(anonymous(i, ips[i % 3]!))
+    await expect(post(anonymous(5, ips[2]!))).rejects.toMatchObject({
+      code: 'report-cap-reached',
+      details: { scope: 'device' },
+    })
+    // another network, or another key from the same network, is another source
+    await post(anonymous(5, '2001:db8:1:3::a'))
+    await post(anonymous(5, ips[0]!, 'other-key'))
+    const row = await handle.db
+      .selectFrom('community_report')
+      .select('device_hash')
+      .where('id', '=', first.id)
+      .executeTakeFirstOrThrow()
+    // stored as a keyed hash, never the address
+    expect(row.device_hash).toBe(
+      hmac('test-secret-anon', `client:${JSON.stringify(['anon-key', '2001:db8:1:2::/64'])}`),
+    )
+  })
+})
+
+describe('clientNetwork', () => {
+  it('keeps IPv4 addresses, unmaps IPv4-mapped ones and cuts IPv6 to its /64', () => {
+    expect(clientNetwork('192.0.2.7')).toBe('192.0.2.7')
+    expect(clientNetwork('::ffff:192.0.2.7')).toBe('192.0.2.7')
+    expect(clientNetwork('::ffff:c000:207')).toBe('192.0.2.7')
+    expect(clientNetwork('2001:db8::1')).toBe('2001:db8:0:0::/64')
+    expect(clientNetwork('2001:0DB8:0000:0001:1:2:3:4')).toBe('2001:db8:0:1::/64')
+    expect(clientNetwork('fe80::1%eth0')).toBe('fe80:0:0:0::/64')
+    expect(clientNetwork('::1')).toBe('0:0:0:0::/64')
+    expect(clientNetwork('not:an::ip::addr')).toBe('not:an::ip::addr')
   })
 })
 

@@ -98,4 +98,10 @@ describe.each(DIALECTS)('%s: planned-visit notes on resident reports', (dialect)
     expect(await noteVisits(handle.db, 'testville', planAt('2022-03-04T20:30:00.000Z'))).toBe(0)
     expect((await notes('same-segment'))!.split('\n')).toHaveLength(2)
   })
+
+  it('writes a visit just after local midnight as 00:30, not 24:30', async () => {
+    // 05:30 UTC is 00:30 in New York (EST)
+    expect(await noteVisits(handle.db, 'testville', planAt('2022-03-05T05:30:00.000Z'))).toBe(2)
+    expect((await notes('near'))!.split('\n').at(-1)).toBe('patrol visit planned 2022-03-05, 00:30')
+  })
 })

@@ -73,7 +73,9 @@ const SubmitBody = Type.Object(
 
 /**
  * A report in Open311 fields, never contact details. Residents' keys get `description` and
- * `media_url` as null (free text and photos may carry personal data); staff roles get them.
+ * `media_url` as null (free text and photos may carry personal data) and, as `address`, the name of
+ * the street the service placed the report on (or null) instead of the text the poster typed
+ * (which may hold a house number); staff roles get them as given.
  */
 export const RequestSchema = Type.Object({
   service_request_id: Type.String(),
@@ -102,7 +104,8 @@ export type Audience = 'staff' | 'resident'
 
 /**
  * Open311 `GET /requests` fields for a report view. For residents `description` and `media_url` are
- * null: any resident-app key may read any report, and those fields are what may carry personal data.
+ * null and `address` is the placed street (or null): any resident-app key may read any report, and
+ * those fields are what may carry personal data (a typed address such as "12 Elm St, flat 4B").
  */
 export function toOpen311(
   view: ReportView,
@@ -121,7 +124,7 @@ export function toOpen311(
     requested_datetime: view.requestedAt.toISOString(),
     updated_datetime: view.updatedAt.toISOString(),
     expected_datetime: null,
-    address: view.address,
+    address: staff ? view.address : view.placedStreet,
     address_id: null,
     zipcode: null,
     lat: view.lat,
@@ -265,6 +268,8 @@ export async function open311Routes(fastify: FastifyInstance, deps: AppDeps): Pr
               accountId: b.account_id ?? null,
             },
             apiKeyId: request.apiKey?.id ?? null,
+            // the source of a report without device_id and account_id (hashed; see submitReport)
+            clientIp: request.ip,
           },
           { now: new Date(), placement, hashKey: deps.config.reportHashKey },
         )

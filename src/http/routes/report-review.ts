@@ -51,6 +51,9 @@ function toAnalystView(view: ReportView) {
   }
 }
 
+/** The deepest page of the report search (× page_size ≤ 500: offsets below 5·10⁷). */
+const MAX_PAGE = 100_000
+
 const BBOX = '^-?\\d+(\\.\\d+)?,-?\\d+(\\.\\d+)?,-?\\d+(\\.\\d+)?,-?\\d+(\\.\\d+)?$'
 
 /** Analysts' side of resident reports: search, status and review, erasing personal data. */
@@ -77,7 +80,9 @@ export async function reportReviewRoutes(fastify: FastifyInstance, { db }: AppDe
             bbox: Type.Optional(
               Type.String({ pattern: BBOX, description: 'west,south,east,north' }),
             ),
-            page: Type.Integer({ minimum: 1, default: 1 }),
+            // capped so that (page - 1) × page_size stays a small offset: refused by the schema,
+            // with the field named, before any query is built
+            page: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1 }),
             page_size: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
           },
           { additionalProperties: false },
