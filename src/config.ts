@@ -19,6 +19,12 @@ export interface Config {
   readonly authEnabled: boolean
   readonly bodyLimitBytes: number
   readonly uploadLimitBytes: number
+  /**
+   * Node's `requestTimeout`: time until the whole request, body included, has arrived. Uploads are
+   * streamed into the database as they arrive, so a large one takes as long as its import: the
+   * default is an hour, like the upload routes' handler timeout. Headers must still arrive within
+   * Node's `headersTimeout` (60 s).
+   */
   readonly requestTimeoutMs: number
   readonly handlerTimeoutMs: number
   readonly shutdownGraceMs: number
@@ -104,11 +110,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const MIB = 1024 * 1024
   const bodyLimitBytes = integer('BODY_LIMIT_BYTES', MIB, 1024, 64 * MIB)
   const uploadLimitBytes = integer('UPLOAD_LIMIT_BYTES', 512 * MIB, 1024, 8 * 1024 * MIB)
-  const requestTimeoutMs = integer('REQUEST_TIMEOUT_MS', 120_000, 1000, 3_600_000)
+  // the body counts too, and uploads are read as fast as they are imported: allow an hour
+  const requestTimeoutMs = integer('REQUEST_TIMEOUT_MS', 3_600_000, 1000, 3_600_000)
   const handlerTimeoutMs = integer('HANDLER_TIMEOUT_MS', 60_000, 100, 3_600_000)
   const shutdownGraceMs = integer('SHUTDOWN_GRACE_MS', 10_000, 100, 600_000)
   const demo = oneOf('DEMO_DATA', ['on', 'off'] as const, 'on')
   const worker = oneOf('WORKER', ['on', 'off'] as const, 'on')
+  // the embedded database serves one process: with no worker in it, queued jobs would never run
+  if (worker === 'off' && databaseUrl === undefined)
+    problems.push(
+      'WORKER=off needs PostgreSQL (DATABASE_URL): on the embedded database schedule jobs run only inside `patrol serve`, so none would ever run',
+    )
   const workerConcurrency = integer('WORKER_CONCURRENCY', 1, 1, 16)
   const jobSchema = env.JOB_SCHEMA || 'pgboss'
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(jobSchema))
@@ -143,7 +155,31 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   })
 }
 
-/** The database URL without its password, for messages and logs. */
+const PASSWORD_PARAMS = new Set(['password', 'pass', 'passwd', 'pwd', 'sslpassword'])
+
+/**
+ * The database URL without its password (in the user info or a `password=` query parameter), for
+ * messages and logs. A URL the WHATWG parser refuses (e.g. `postgres://u:pw@/db?host=/run`) loses
+ * its whole user info instead.
+ */
 export function redactDatabaseUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    const blanked = url.replace(
+      /([?&])([^=&#]*)=[^&#]*/g,
+      (param: string, sep: string, key: string) =>
+        PASSWORD_PARAMS.has(key.toLowerCase()) ? `${sep}${key}=***` : param,
+    )
+    const at = blanked.lastIndexOf('@')
+    const start = blanked.indexOf('//')
+    return start >= 0 && at > start
+      ? `${blanked.slice(0, start + 2)}***${blanked.slice(at)}`
+      : blanked
+  }
+  if (parsed.password !== '') parsed.password = '***'
+  for (const key of [...parsed.searchParams.keys()])
+    if (PASSWORD_PARAMS.has(key.toLowerCase())) parsed.searchParams.set(key, '***')
+  return parsed.href
 }

@@ -15,6 +15,13 @@ import { RiskService } from './services/risk.js'
 import { runScheduleSlot } from './services/schedules.js'
 import { parseServiceTypes } from './reports/index.js'
 
+/**
+ * Time close-with-grace allows beyond SHUTDOWN_GRACE_MS (which drain() may use up entirely) for
+ * closing the app, stopping the job queue (pg-boss waits up to 10 s) and closing the database
+ * (PGlite checkpoints) before it gives up and exits 1.
+ */
+export const SHUTDOWN_MARGIN_MS = 15_000
+
 export interface RunningService {
   readonly app: FastifyInstance
   readonly config: Config
@@ -113,6 +120,8 @@ export async function startService(
       (closing ??= (async () => {
         try {
           await running.drain(config.shutdownGraceMs)
+          // closes every connection still open (forceCloseConnections): a request that outlived
+          // the grace period cannot keep the queue and the database from closing
           await running.close()
           await queue.stop()
         } finally {
@@ -124,14 +133,16 @@ export async function startService(
 
 /**
  * `patrol serve`: starts the service and stops it gracefully on SIGTERM/SIGINT
- * (a second signal, or the grace period running out, exits at once).
+ * (a second signal, or SHUTDOWN_GRACE_MS plus SHUTDOWN_MARGIN_MS running out, exits at once).
  */
 export async function serve(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<RunningService> {
   const service = await startService(env)
   const log = service.app.log
-  closeWithGrace({ delay: service.config.shutdownGraceMs }, async ({ signal, err }) => {
+  // the drain may take the whole grace period: the rest of the shutdown needs time after it
+  const delay = service.config.shutdownGraceMs + SHUTDOWN_MARGIN_MS
+  closeWithGrace({ delay }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an uncaught error')
     else log.info({ signal }, 'shutting down')
     await service.close()

@@ -53,6 +53,23 @@ describe('loadConfig', () => {
     expect(config.demoDataDir).toBeUndefined()
   })
 
+  it('gives a request an hour to arrive, as uploads are read while they are imported', () => {
+    expect(loadConfig({}).requestTimeoutMs).toBe(3_600_000)
+    expect(loadConfig({ REQUEST_TIMEOUT_MS: '120000' }).requestTimeoutMs).toBe(120_000)
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '3600001' })).toThrow(
+      /REQUEST_TIMEOUT_MS must be an integer from 1000 to 3600000/,
+    )
+  })
+
+  it('refuses WORKER=off on the embedded database, where no other process can work the jobs', () => {
+    expect(() => loadConfig({ WORKER: 'off' })).toThrow(ConfigError)
+    expect(() => loadConfig({ WORKER: 'off', PGLITE_DIR: '/var/lib/patrol' })).toThrow(
+      /WORKER=off needs PostgreSQL \(DATABASE_URL\)/,
+    )
+    expect(loadConfig({ WORKER: 'off', DATABASE_URL: 'postgres://u@db/patrol' }).worker).toBe(false)
+    expect(loadConfig({}).worker).toBe(true)
+  })
+
   it('rejects limits out of range', () => {
     expect(() => loadConfig({ BODY_LIMIT_BYTES: '10' })).toThrow(
       /BODY_LIMIT_BYTES must be an integer from 1024/,
@@ -80,5 +97,34 @@ describe('redactDatabaseUrl', () => {
   it('hides the password', () => {
     expect(redactDatabaseUrl('postgres://u:secret@db:5432/x')).toBe('postgres://u:***@db:5432/x')
     expect(redactDatabaseUrl('postgres://db/x')).toBe('postgres://db/x')
+    expect(redactDatabaseUrl('postgres://nobody@127.0.0.1:1/none')).toBe(
+      'postgres://nobody@127.0.0.1:1/none',
+    )
+  })
+
+  it('hides a password without a user, with an @ in it, or in the query', () => {
+    expect(redactDatabaseUrl('postgres://:secret@db/x')).toBe('postgres://:***@db/x')
+    const at = redactDatabaseUrl('postgres://u:p@ss@w@rd@db:5432/x')
+    expect(at).toBe('postgres://u:***@db:5432/x')
+    expect(redactDatabaseUrl('postgresql://u:s%40cret@[::1]:5432/x')).toBe(
+      'postgresql://u:***@[::1]:5432/x',
+    )
+    expect(redactDatabaseUrl('postgres://u@db/x?sslmode=require&password=secret')).toBe(
+      'postgres://u@db/x?sslmode=require&password=***',
+    )
+    expect(redactDatabaseUrl('postgres:///x?user=u&PASSWORD=secret')).toBe(
+      'postgres:///x?user=u&PASSWORD=***',
+    )
+    // not a WHATWG URL (credentials without a host): the whole user info goes
+    expect(redactDatabaseUrl('postgres://u:secret@/x?host=/run/pg&password=secret')).toBe(
+      'postgres://***@/x?host=/run/pg&password=***',
+    )
+    for (const url of [
+      'postgres://:secret@db/x',
+      'postgres://u:p@ss@secret@db/x',
+      'postgres://u@db/x?password=secret',
+      'postgres://u:secret@/x',
+    ])
+      expect(redactDatabaseUrl(url)).not.toMatch(/secret|ss@/)
   })
 })

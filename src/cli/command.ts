@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from 'commander'
 import { loadConfig, type Config } from '../config.js'
 import type { DbHandle } from '../db/connect.js'
 import { createLogger, type Logger } from '../log.js'
@@ -14,6 +15,25 @@ export interface CommandContext {
 export interface CommandResult {
   readonly lines: readonly string[]
   readonly summary: Readonly<Record<string, unknown>>
+  /**
+   * Set when the command ran but its work failed (e.g. a schedule that ended `failed`): the lines
+   * and summary are still printed, the reason goes to stderr, `--json` says `ok: false` and the
+   * exit code is 1.
+   */
+  readonly failure?: { readonly reason: string; readonly code?: string }
+}
+
+/**
+ * A commander argument parser for a whole number from `min` to `max`; anything else (`abc`, `1.5`,
+ * `1e3`, out of range) is refused with a one-line reason before the action runs.
+ */
+export function integerArg(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = /^[+-]?\d+$/.test(value.trim()) ? Number(value) : NaN
+    if (!Number.isSafeInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}.`)
+    return n
+  }
 }
 
 /**
@@ -33,8 +53,19 @@ export function action<A extends unknown[]>(
       const log = createLogger(level, process.stderr as never)
       const result = await run({ config, log, json }, ...args)
       if (!result) return
+      const failure = result.failure
       if (!json) for (const line of result.lines) process.stdout.write(`${line}\n`)
-      else process.stdout.write(`${JSON.stringify({ ok: true, ...result.summary })}\n`)
+      else if (!failure)
+        process.stdout.write(`${JSON.stringify({ ok: true, ...result.summary })}\n`)
+      if (failure) {
+        const reason = oneLine(failure.reason)
+        process.stderr.write(`patrol: ${reason}\n`)
+        if (json)
+          process.stdout.write(
+            `${JSON.stringify({ ok: false, error: reason, code: failure.code ?? 'failed', ...result.summary })}\n`,
+          )
+        process.exitCode = 1
+      }
     } catch (err) {
       const reason = oneLine(err)
       process.stderr.write(`patrol: ${reason}\n`)

@@ -4,7 +4,7 @@ import { createJobQueue } from '../services/job-queue.js'
 import { NetworkCache } from '../services/network-cache.js'
 import { RiskService } from '../services/risk.js'
 import { runScheduleSlot, startSchedule } from '../services/schedules.js'
-import { action, withDatabase } from './command.js'
+import { action, integerArg, withDatabase } from './command.js'
 import { progressReporter } from './progress.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -18,9 +18,10 @@ export function addScheduleCommands(program: Command): void {
     )
     .requiredOption('--network <name>', 'network name')
     .requiredOption('--week <week>', 'ISO week, e.g. 2022-W10')
-    .option('--units-per-day <n>', 'units on duty each day', Number, 12)
-    .option('--min-per-shift <n>', 'fewest units in any shift', Number, 1)
-    .option('--max-per-shift <n>', 'most units in any shift', Number)
+    // the same ranges as POST /v1/schedules
+    .option('--units-per-day <n>', 'units on duty each day (1–120)', integerArg(1, 120), 12)
+    .option('--min-per-shift <n>', 'fewest units in any shift (0–40)', integerArg(0, 40), 1)
+    .option('--max-per-shift <n>', 'most units in any shift (0–120)', integerArg(0, 120))
     .option('--station <code>', 'station the units start from (default: the only one)')
     .option('--no-work', 'PostgreSQL: only queue the jobs and wait for other workers')
     .option('--no-wait', 'queue the jobs and return (PostgreSQL: `patrol worker` does them)')
@@ -85,8 +86,15 @@ export function addScheduleCommands(program: Command): void {
             await queue.stop()
             const rows = await listSlots(handle.db, schedule.id)
             report(rows.filter((r) => r.status !== 'pending').length, rows.length)
-            if (current.status === 'failed') process.exitCode = 1
             return {
+              ...(current.status === 'failed'
+                ? {
+                    failure: {
+                      reason: `schedule ${schedule.id} (${schedule.week} version ${schedule.version}) failed: ${current.error ?? 'no reason recorded'}`,
+                      code: 'schedule-failed',
+                    },
+                  }
+                : {}),
               lines: [
                 `schedule ${schedule.id} (${schedule.week} version ${schedule.version}): ${current.status}${current.error ? ` — ${current.error}` : ''}`,
                 ...rows
@@ -118,7 +126,11 @@ export function addScheduleCommands(program: Command): void {
     .description(
       'work schedule jobs from the PostgreSQL queue until stopped (any number of workers may run)',
     )
-    .addOption(new Option('--concurrency <n>', 'jobs at a time').argParser(Number).default(1))
+    .addOption(
+      new Option('--concurrency <n>', 'jobs at a time (1–16)')
+        .argParser(integerArg(1, 16))
+        .default(1),
+    )
     .action(
       action(async (ctx, opts: { concurrency: number }) => {
         if (!ctx.config.databaseUrl)

@@ -66,15 +66,24 @@ export async function buildApp(
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
+    // time until the whole request has arrived, body included: uploads are read only as fast as
+    // they are imported, so the default is an hour (REQUEST_TIMEOUT_MS); headers alone still have
+    // Node's 60 s headersTimeout (set below)
     requestTimeout: config.requestTimeoutMs,
     handlerTimeout: config.handlerTimeoutMs,
     return503OnClosing: true,
+    // close() ends every connection, even one whose request is still running: shutdown drains
+    // first (up to SHUTDOWN_GRACE_MS), so whatever is left then must not keep close() waiting
+    forceCloseConnections: true,
     genReqId: (req) => {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   })
+
+  // slow-loris guard: a client has a minute to send its headers, whatever the request timeout
+  app.server.headersTimeout = Math.min(60_000, config.requestTimeoutMs)
 
   app.addSchema(ProblemSchema)
   installErrorHandlers(app)

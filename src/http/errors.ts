@@ -18,6 +18,7 @@ export type ProblemCode =
   | 'timeout'
   | 'service-unavailable'
   | 'internal-error'
+  | 'invalid-value'
   | (string & {})
 
 export interface ProblemDetails {
@@ -110,9 +111,43 @@ function validationErrors(error: FastifyError): { field: string; message: string
   })
 }
 
+/**
+ * The SQLSTATE of a database error in class 22 "data exception" (a NUL byte in text, a number out
+ * of range, an invalid datetime…): the client sent a value the database cannot store or compare.
+ * Both pg and PGlite raise errors carrying `code` (the SQLSTATE) and `severity`.
+ */
+export function dataExceptionOf(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 3; depth++) {
+    const { code, severity } = e as { code?: unknown; severity?: unknown }
+    if (typeof code === 'string' && typeof severity === 'string' && /^22[0-9A-Z]{3}$/.test(code))
+      return code
+    e = (e as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+/**
+ * Parses an RFC 3339 date-time the schema has accepted. The `date-time` format admits a leap
+ * second (`23:59:60Z`) that `Date` cannot represent: that answers 400 naming the field.
+ */
+export function parseInstant(value: string, field: string): Date {
+  const date = new Date(value)
+  if (Number.isNaN(date.getTime())) {
+    const message = 'must be a date-time this service can represent (no leap second :60)'
+    throw new AppError(400, 'validation-failed', `${field}: ${message}`, {
+      field,
+      errors: [{ field, message }],
+    })
+  }
+  return date
+}
+
 function toProblem(error: FastifyError | AppError): ProblemDetails {
   if (error instanceof AppError)
     return problem(error.status, error.code, error.message, error.extensions)
+  // never the database's message: it may quote the SQL or the value
+  if (dataExceptionOf(error))
+    return problem(400, 'invalid-value', 'a value in the request is out of range or not allowed')
   if (error.validation) {
     const errors = validationErrors(error)
     const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ')
@@ -134,7 +169,9 @@ function toProblem(error: FastifyError | AppError): ProblemDetails {
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request: FastifyRequest, reply) => {
     const body = toProblem(error)
-    if (body.status >= 500 && body.code !== 'timeout') {
+    if (body.code === 'invalid-value') {
+      request.log.info({ sqlState: dataExceptionOf(error) }, 'the database refused a value')
+    } else if (body.status >= 500 && body.code !== 'timeout') {
       request.log.error({ err: error, method: request.method, url: request.url }, 'unhandled error')
     } else if (body.status === 429 && reply.getHeader('retry-after') === undefined) {
       reply.header('retry-after', '60')

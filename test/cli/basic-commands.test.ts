@@ -49,6 +49,14 @@ describe('patrol CLI', () => {
     )
   })
 
+  it('refuses WORKER=off on the embedded database before opening it', async () => {
+    const dir = freshDir()
+    const run = await runPatrol(['serve'], { WORKER: 'off', PORT: '0', PGLITE_DIR: dir })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/^patrol: invalid configuration: WORKER=off needs PostgreSQL/)
+    expect(existsSync(dir)).toBe(false)
+  })
+
   it('refuses to serve a public host without API keys', async () => {
     const run = await runPatrol(['serve'], { HOST: '0.0.0.0', PORT: '0', PGLITE_DIR: freshDir() })
     expect(run.code).toBe(1)

@@ -46,3 +46,44 @@ describe('graceful shutdown', () => {
     expect(app.draining).toBe(true)
   })
 })
+
+describe('shutdown after the grace period', () => {
+  let handle: DbHandle
+  let app: FastifyInstance
+  let base: string
+  let release: () => void
+  const held = new Promise<void>((resolve) => (release = resolve))
+
+  beforeAll(async () => {
+    handle = await openTestDatabase('pglite')
+    app = await buildTestApp(handle)
+    app.get('/test/stuck', async () => {
+      await held
+      return { finished: true }
+    })
+    base = await app.listen({ host: '127.0.0.1', port: 0 })
+  })
+  afterAll(async () => {
+    release()
+    await app.close()
+    await handle.close()
+  })
+
+  it('closes a connection whose request outlived the drain, so close() does not hang', async () => {
+    const stuck = fetch(`${base}/test/stuck`).then(
+      (res) => res.status,
+      (err: unknown) => err,
+    )
+    await new Promise((r) => setTimeout(r, 100))
+    const started = performance.now()
+    await app.drain(200)
+    const closed = await Promise.race([
+      app.close().then(() => 'closed'),
+      new Promise((r) => setTimeout(() => r('hung'), 5000)),
+    ])
+    expect(closed).toBe('closed')
+    expect(performance.now() - started).toBeLessThan(5000)
+    // the client sees the connection end instead of an answer
+    expect(await stuck).toBeInstanceOf(Error)
+  })
+})

@@ -53,6 +53,9 @@ function toNetworkJson(n: NetworkVersion): Static<typeof NetworkSchema> {
   }
 }
 
+/** Largest PostgreSQL `integer`: versions and cursors beyond it cannot exist. */
+export const MAX_INT4 = 2147483647
+
 const ModeParam = Type.Union([Type.Literal('drive'), Type.Literal('foot')], { default: 'drive' })
 const SegmentProperties = Type.Object({
   id: Type.String(),
@@ -75,6 +78,14 @@ export async function requireNetwork(
   name: string,
   version?: number,
 ): Promise<NetworkVersion> {
+  // routes whose schema does not bound the version still answer 400, not a database error
+  if (version !== undefined && !(Number.isInteger(version) && version >= 1 && version <= MAX_INT4))
+    throw new AppError(
+      400,
+      'validation-failed',
+      `version must be an integer from 1 to ${MAX_INT4}`,
+      { field: 'version' },
+    )
   const network = await findNetwork(deps.db, name, version)
   if (!network) {
     throw new AppError(
@@ -177,10 +188,11 @@ export async function networkRoutes(fastify: FastifyInstance, deps: AppDeps): Pr
               Type.String({ description: 'west,south,east,north (default: the whole network)' }),
             ),
             mode: ModeParam,
-            version: Type.Optional(Type.Integer({ minimum: 1 })),
+            version: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT4 })),
             limit: Type.Integer({ minimum: 1, maximum: 5000, default: 1000 }),
             after: Type.Integer({
               minimum: -1,
+              maximum: MAX_INT4,
               default: -1,
               description: 'cursor from the previous page',
             }),

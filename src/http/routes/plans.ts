@@ -13,7 +13,7 @@ import { createPlan, PlanRefused, type PlanInput } from '../../services/plans.js
 import { TimezoneUnknownError } from '../../services/risk.js'
 import type { AppDeps } from '../app.js'
 import { clientGone } from '../client-gone.js'
-import { AppError } from '../errors.js'
+import { AppError, parseInstant } from '../errors.js'
 import { problemResponses } from '../schemas.js'
 import { requireNetwork } from './networks.js'
 
@@ -24,6 +24,7 @@ const REFUSAL_STATUS: Readonly<Record<PlanRefused['code'], number>> = {
   'unknown-station': 422,
   'unknown-segment': 422,
   'invalid-plan-request': 400,
+  'end-unreachable': 422,
 }
 
 const Point = Type.Union([
@@ -146,8 +147,8 @@ export function planInputOf(body: Static<typeof PlanBody>): PlanInput {
     throw new AppError(400, 'validation-failed', 'unit ids must be unique', { field: 'units' })
   return {
     ...body,
-    shiftStart: new Date(body.shiftStart),
-    asOf: body.asOf ? new Date(body.asOf) : undefined,
+    shiftStart: parseInstant(body.shiftStart, 'shiftStart'),
+    asOf: body.asOf ? parseInstant(body.asOf, 'asOf') : undefined,
     include: body.include as PlanInput['include'],
     suppress: body.suppress as PlanInput['suppress'],
   }

@@ -6,12 +6,13 @@ import { CANONICAL_CATEGORIES } from '../../ingest/index.js'
 import { NO_BUCKETS, rankBucket, type RiskExplanation, type SegmentRisk } from '../../risk/index.js'
 import { TimezoneUnknownError, type RiskContext } from '../../services/risk.js'
 import type { AppDeps } from '../app.js'
-import { AppError } from '../errors.js'
+import { AppError, parseInstant } from '../errors.js'
 import { featureCollection, parseBbox, roundPosition } from '../geojson.js'
 import { problemResponses } from '../schemas.js'
-import { requireNetwork } from './networks.js'
+import { MAX_INT4, requireNetwork } from './networks.js'
 
 const BUCKET = '^(shift:[0-9]+|how:[0-9]{1,3}|all)$'
+const Version = Type.Integer({ minimum: 1, maximum: MAX_INT4 })
 const Mode = Type.Union([Type.Literal('drive'), Type.Literal('foot')], { default: 'drive' })
 
 const RiskProperties = Type.Object({
@@ -122,7 +123,7 @@ export async function riskRoutes(fastify: FastifyInstance, deps: AppDeps): Promi
             mode: Mode,
             bbox: Type.Optional(Type.String({ description: 'west,south,east,north' })),
             limit: Type.Integer({ minimum: 1, maximum: 5000, default: 100 }),
-            version: Type.Optional(Type.Integer({ minimum: 1 })),
+            version: Type.Optional(Version),
           },
           { additionalProperties: false },
         ),
@@ -131,13 +132,13 @@ export async function riskRoutes(fastify: FastifyInstance, deps: AppDeps): Promi
     },
     async (request) => {
       const q = request.query
+      const asOf = q.at ? parseInstant(q.at, 'at') : new Date()
       const network = await requireNetwork(deps, q.network, q.version)
       const bbox = q.bbox === undefined ? undefined : parseBbox(q.bbox)
       if (q.bbox !== undefined && !bbox)
         throw new AppError(400, 'validation-failed', 'bbox must be west,south,east,north', {
           field: 'bbox',
         })
-      const asOf = q.at ? new Date(q.at) : new Date()
       let context: RiskContext
       try {
         context = await deps.risk.context(network, q.mode)
@@ -198,7 +199,7 @@ export async function riskRoutes(fastify: FastifyInstance, deps: AppDeps): Promi
         querystring: Type.Object(
           {
             network: Type.String({ maxLength: 63 }),
-            version: Type.Optional(Type.Integer({ minimum: 1 })),
+            version: Type.Optional(Version),
           },
           { additionalProperties: false },
         ),
@@ -246,11 +247,12 @@ export async function riskRoutes(fastify: FastifyInstance, deps: AppDeps): Promi
       },
     },
     async (request, reply) => {
+      const asOf = parseInstant(request.body.asOf, 'asOf')
       const network = await requireNetwork(deps, request.body.network)
       try {
         const snapshots = await deps.risk.refreshSnapshots(
           network,
-          new Date(request.body.asOf),
+          asOf,
           `request by ${request.apiKey?.id}`,
         )
         reply.code(201)

@@ -12,6 +12,7 @@ import { ScheduleNotQueued, ScheduleRefused, startSchedule } from '../../service
 import type { AppDeps } from '../app.js'
 import { AppError } from '../errors.js'
 import { problemResponses } from '../schemas.js'
+import { MAX_INT4 } from './networks.js'
 
 const REFUSAL_STATUS: Readonly<Record<ScheduleRefused['code'], number>> = {
   'network-not-found': 404,
@@ -67,7 +68,7 @@ export async function scheduleRoutes(fastify: FastifyInstance, deps: AppDeps): P
   const NetworkQuery = Type.Object(
     {
       network: Type.String({ maxLength: 63 }),
-      version: Type.Optional(Type.Integer({ minimum: 1 })),
+      version: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT4 })),
     },
     { additionalProperties: false },
   )
@@ -165,7 +166,7 @@ export async function scheduleRoutes(fastify: FastifyInstance, deps: AppDeps): P
         querystring: Type.Object(
           {
             network: Type.String({ maxLength: 63 }),
-            version: Type.Optional(Type.Integer({ minimum: 1 })),
+            version: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT4 })),
             format: Type.Union([Type.Literal('json'), Type.Literal('md'), Type.Literal('svg')], {
               default: 'json',
             }),
