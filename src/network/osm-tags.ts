@@ -16,7 +16,13 @@ export type WayDirection = 'both' | 'forward' | 'backward'
 const DRIVE_ACCESS_KEYS = ['motorcar', 'motor_vehicle', 'vehicle', 'access'] as const
 const FOOT_ACCESS_KEYS = ['foot', 'access'] as const
 
-/** True when the profile keeps this way: its class, not an area, and (with filters) open to the mode. */
+/** `oneway` values of ways whose direction changes over the day: no fixed direction to drive. */
+const TIMED_ONEWAY: ReadonlySet<string> = new Set(['reversible', 'alternating'])
+
+/**
+ * True when the profile keeps this way: its class, not an area, and (with filters) open to the
+ * mode; drive with filters also leaves out `oneway=reversible|alternating` ways.
+ */
 export function isWayKept(tags: Tags, profile: Profile): boolean {
   const highway = tags.highway
   if (highway === undefined || !profile.highways.has(highway) || tags.area === 'yes') return false
@@ -24,6 +30,7 @@ export function isWayKept(tags: Tags, profile: Profile): boolean {
   const keys = profile.mode === 'drive' ? DRIVE_ACCESS_KEYS : FOOT_ACCESS_KEYS
   const decisive = keys.find((key) => tags[key] !== undefined)
   if (decisive !== undefined && CLOSED_ACCESS.has(tags[decisive]!)) return false
+  if (profile.mode === 'drive' && TIMED_ONEWAY.has(tags.oneway ?? '')) return false
   const service = tags.service
   return !(
     profile.mode === 'drive' &&
@@ -34,12 +41,14 @@ export function isWayKept(tags: Tags, profile: Profile): boolean {
 
 /**
  * One-way reading: `oneway=yes|1|true` forward, `-1|reverse` backward, `no|false|0` both; any other
- * value or none: `junction=roundabout` and `highway=motorway` imply forward. A roundabout or motorway
- * tagged `oneway=no` follows `profile.roundaboutOnewayNo`. Foot ignores one-ways.
+ * value or none: `junction=roundabout|circular` and `highway=motorway` imply forward. A roundabout,
+ * circular junction or motorway tagged `oneway=no` follows `profile.roundaboutOnewayNo`. Foot
+ * ignores one-ways; drive leaves `oneway=reversible|alternating` ways out (isWayKept).
  */
 export function wayDirection(tags: Tags, profile: Profile): WayDirection {
   if (profile.oneway === 'ignore') return 'both'
-  const implied = tags.junction === 'roundabout' || tags.highway === 'motorway'
+  const implied =
+    tags.junction === 'roundabout' || tags.junction === 'circular' || tags.highway === 'motorway'
   switch (tags.oneway) {
     case 'yes':
     case '1':

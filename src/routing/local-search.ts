@@ -104,10 +104,19 @@ export class LocalSearch {
   restoreBest(): void {
     const { state } = this
     state.enforceShare = false
-    for (let u = 0; u < state.length.length; u++) state.setRoute(u, new Int32Array(0), 0, 0)
+    // not setRoute(u, [], …): emptying a unit that holds the only dwell on an include place fails
+    state.clear()
     for (let u = 0; u < state.length.length; u++) {
       state.hold[u].set(this.bestHold[u])
-      state.setRoute(u, this.best[u], this.bestLength[u], 0)
+      // an empty route stays as cleared (setting it fails for a unit that cannot return in time)
+      if (this.bestLength[u] === 0) continue
+      // the best routes met every rule together, so each meets them beside those set before it
+      if (Number.isNaN(state.setRoute(u, this.best[u], this.bestLength[u], 0))) {
+        state.enforceShare = true
+        throw new Error(
+          `Internal error: the best route of unit ${u} breaks a rule (${state.lastFailure}) when restored.`,
+        )
+      }
     }
     state.enforceShare = true
   }

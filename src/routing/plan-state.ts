@@ -147,6 +147,26 @@ export class PlanState {
     return delta
   }
 
+  /**
+   * Empties every route without checking any rule (emptying routes one by one through setRoute
+   * fails when a unit holds the only dwell on an include place): nothing covered, no dwells.
+   * Holds stay as they are.
+   */
+  clear(): void {
+    this.pending = undefined
+    this.logged = 0
+    this.lastFailure = undefined
+    this.length.fill(0)
+    this.problem.units.forEach((unit, u) => (this.finish[u] = unit.legs.directS))
+    this.cover.fill(0)
+    for (const list of this.visits) list.length = 0
+    this.dwellCount.fill(0)
+    this.ownCount.fill(0)
+    this.value = 0
+    this.explorationStops = 0
+    this.totalStops = 0
+  }
+
   /** Keeps the proposed route. */
   commit(): void {
     const { u, next, m, from, delta } = this.pending!

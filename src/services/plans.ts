@@ -7,11 +7,15 @@ import { findNetwork, findNetworkById, type Mode, type NetworkVersion } from '..
 import { findStation, insertPlan } from '../db/plans.js'
 import { findSnapshot, type RiskSnapshot } from '../db/risk.js'
 import type { PlanDocument, PlanStop, PlanUnit, Position } from '../exports/index.js'
-import { routeToLineString, type StreetGraph } from '../network/index.js'
-import { bucketIndexAt, bucketLayout, HOUR_OF_WEEK } from '../risk/index.js'
+import {
+  findRoute,
+  routeToLineString,
+  type SegmentPosition,
+  type StreetGraph,
+} from '../network/index.js'
+import { bucketIndexAt, bucketLayout, forEachBucketPiece, HOUR_OF_WEEK } from '../risk/index.js'
 import { zoneClock } from '../time/index.js'
 import {
-  bucketLengthS,
   hourlyBuckets,
   planGraphOf,
   planPatrol,
@@ -36,6 +40,7 @@ export type PlanRefusalCode =
   | 'unknown-station'
   | 'unknown-segment'
   | 'invalid-plan-request'
+  | 'end-unreachable'
 
 /** The plan cannot be made; nothing was stored. */
 export class PlanRefused extends Error {
@@ -164,10 +169,13 @@ async function planSnapshot(
 }
 
 /**
- * Prizes per shift hour and place: the snapshot's hour-of-week row for each hour the shift starts,
- * the last one scaled to the part of its hour the shift covers (a dwell collects a whole bucket).
+ * Prizes per shift hour and place: shift hour h spans [start + h hours, min(start + (h + 1) hours,
+ * shift end)) and gets each hour-of-week row it overlaps, weighted by the overlap in hours. A shift
+ * starting at 07:30 thus gives its first hour half of how:7 plus half of how:8, and a short last
+ * hour only the part of its hours the shift covers (a dwell collects a whole bucket).
+ * Exported for tests.
  */
-function hourlyPrizes(
+export function hourlyPrizes(
   snapshot: RiskSnapshot,
   risk: RiskContext,
   shiftStartMs: number,
@@ -176,17 +184,25 @@ function hourlyPrizes(
   const layout = bucketLayout(HOUR_OF_WEEK)
   const clock = zoneClock(snapshot.timezone)
   const columns = snapshot.segmentSeqs.length
+  // the snapshot row of each layout bucket (−1: the snapshot has none, no prize)
+  const rowOf = layout.ids.map((id) => snapshot.bucketIds.indexOf(id))
+  const places = snapshot.segmentSeqs.map((seq) => risk.riskIndexOf[seq]!)
+  const shiftEndMs = shiftStartMs + shiftHours * 3_600_000
   const rows: Float64Array[] = []
   const buckets = hourlyBuckets(shiftHours)
   for (let h = 0; h < buckets.count; h++) {
-    const id = layout.ids[bucketIndexAt(layout, clock, shiftStartMs + h * 3_600_000)]!
-    const b = snapshot.bucketIds.indexOf(id)
-    const covered = bucketLengthS(buckets, h) / 3600
+    const from = shiftStartMs + h * 3_600_000
+    const to = h === buckets.count - 1 ? shiftEndMs : from + 3_600_000
     const row = new Float64Array(risk.data.segments.length)
-    for (let i = 0; i < columns; i++) {
-      const place = risk.riskIndexOf[snapshot.segmentSeqs[i]!]!
-      if (place >= 0) row[place] = snapshot.expected[b * columns + i]! * covered
-    }
+    forEachBucketPiece(layout, clock, from, to, (bucket, ms) => {
+      const b = rowOf[bucket]!
+      if (b < 0) return
+      const weight = ms / 3_600_000
+      for (let i = 0; i < columns; i++) {
+        const place = places[i]!
+        if (place >= 0) row[place] += snapshot.expected[b * columns + i]! * weight
+      }
+    })
     rows.push(row)
   }
   return rows
@@ -211,6 +227,27 @@ function placesIn(risk: RiskContext, spec: PlanInput['include'], field: string):
     })
   }
   return [...places].sort((a, b) => a - b)
+}
+
+/** A start that reaches fewer street nodes than this lies on an isolated piece of street. */
+export const ISOLATED_START_NODES = 50
+
+/** Whether fewer than `limit` nodes can be reached from `start` (forward, by the graph's edges). */
+function reachesFewerNodes(graph: StreetGraph, start: SegmentPosition, limit: number): boolean {
+  const seen = new Set<number>([graph.segmentTo[start.segment]!])
+  if (graph.segmentOneway[start.segment] === 0) seen.add(graph.segmentFrom[start.segment]!)
+  const stack = [...seen]
+  while (stack.length > 0) {
+    const v = stack.pop()!
+    for (let e = graph.firstOut[v]!; e < graph.firstOut[v + 1]!; e++) {
+      const head = graph.edgeHead[e]!
+      if (seen.has(head)) continue
+      seen.add(head)
+      if (seen.size >= limit) return false
+      stack.push(head)
+    }
+  }
+  return seen.size < limit
 }
 
 /** Directed steps as [lon, lat] points, through the network core's geometry. */
@@ -275,6 +312,7 @@ export async function makePlan(
   }
   const units = []
   const points: { start: readonly [number, number]; end: readonly [number, number] }[] = []
+  const warnings: PlanDocument['warnings'][number][] = []
   for (const [i, unit] of input.units.entries()) {
     const start = await resolvePoint(ctx.db, network.name, unit.start, `units[${i}].start`)
     const end = unit.end
@@ -282,6 +320,20 @@ export async function makePlan(
       : start
     const a = snapUnitPoint(loaded[unit.mode]!, start, `units[${i}].start`)
     const b = snapUnitPoint(loaded[unit.mode]!, end, `units[${i}].end`)
+    const graph = loaded[unit.mode]!.graph
+    // a plan never returns there: its return time would be infinite
+    if (findRoute(graph, a, b).status !== 'found')
+      throw new PlanRefused(
+        'end-unreachable',
+        `units[${i}].end cannot be reached from units[${i}].start on the ${unit.mode} network: they lie on separate pieces of street`,
+        { field: `units[${i}].end`, unitId: unit.id },
+      )
+    if (reachesFewerNodes(graph, a, ISOLATED_START_NODES))
+      warnings.push({
+        code: 'start-isolated',
+        unitId: unit.id,
+        message: `Unit ${unit.id} starts on an isolated piece of ${unit.mode} street (fewer than ${ISOLATED_START_NODES} intersections within reach): check its start position.`,
+      })
     points.push({ start: a.point, end: b.point })
     units.push({
       id: unit.id,
@@ -314,7 +366,8 @@ export async function makePlan(
     },
     options,
   )
-  const document = toDocument(network, snapshot, input, plan, loaded, points)
+  const made = toDocument(network, snapshot, input, plan, loaded, points)
+  const document = { ...made, warnings: [...warnings, ...made.warnings] }
   const outreach = await welfareReferrals(ctx.db, network.name, document)
   return { document: { ...document, outreach }, networkId: network.id }
 }

@@ -69,6 +69,16 @@ describe('wayDirection', () => {
     expect(wayDirection({ highway: 'motorway', oneway: '-1' }, DRIVE)).toBe('backward')
   })
 
+  it('makes circular junctions one-way like roundabouts', () => {
+    const tags = { highway: 'tertiary', junction: 'circular' }
+    expect(wayDirection(tags, DRIVE)).toBe('forward')
+    expect(wayDirection(tags, DRIVE_AS_PROVENANCE)).toBe('forward')
+    expect(wayDirection({ ...tags, oneway: '-1' }, DRIVE)).toBe('backward')
+    expect(wayDirection({ ...tags, oneway: 'no' }, DRIVE)).toBe('both')
+    expect(wayDirection({ ...tags, oneway: 'no' }, DRIVE_AS_PROVENANCE)).toBe('forward')
+    expect(wayDirection(tags, FOOT)).toBe('both')
+  })
+
   it('lets oneway=no win on a roundabout, except as PROVENANCE counts it', () => {
     const tags = { highway: 'unclassified', junction: 'roundabout', oneway: 'no' }
     expect(wayDirection(tags, DRIVE)).toBe('both')
@@ -105,5 +115,14 @@ describe('isWayKept', () => {
       expect(isWayKept({ highway: 'service', service }, FOOT)).toBe(true)
     }
     expect(isWayKept({ highway: 'service', service: 'alley' }, DRIVE)).toBe(true)
+  })
+
+  it('leaves reversible and alternating one-ways out of drive', () => {
+    for (const oneway of ['reversible', 'alternating']) {
+      expect(isWayKept({ highway: 'primary', oneway }, DRIVE)).toBe(false)
+      expect(isWayKept({ highway: 'primary', oneway }, FOOT)).toBe(true)
+      // PROVENANCE counts them (it has no filters)
+      expect(isWayKept({ highway: 'primary', oneway }, DRIVE_AS_PROVENANCE)).toBe(true)
+    }
   })
 })

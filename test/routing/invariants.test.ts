@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest'
-import { planPatrol, planRatioGreedy, type PatrolPlan } from '../../src/routing/index.js'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import {
+  mulberry32,
+  planPatrol,
+  planRatioGreedy,
+  type PatrolPlan,
+} from '../../src/routing/index.js'
+import { LocalSearch } from '../../src/routing/local-search.js'
 import { expectValidPlan } from './helpers/check-plan.js'
 import { randomRequest } from './helpers/requests.js'
 
@@ -66,5 +72,32 @@ describe('planPatrol on seeded random street grids', () => {
     const shared = { ...request, units: request.units.map((u) => ({ ...u, start: depot })) }
     const plan = await planPatrol(shared, { iterations: ITERATIONS })
     expectValidPlan(plan, shared)
+  })
+
+  describe('with include places', () => {
+    afterEach(() => {
+      vi.restoreAllMocks()
+    })
+
+    // seeds where a unit held the only dwell on an include place when the search ended: emptying
+    // the routes one by one failed and the plan stayed on the last annealing state
+    it.each([19, 91])('returns the best routes the search found (grid %i)', async (seed) => {
+      const { request, graph } = randomRequest(seed, { w: 8, h: 8, units: 2 })
+      const random = mulberry32(seed + 1000)
+      const include = new Set<number>()
+      while (include.size < 8) include.add(Math.floor(random() * graph.segmentCount))
+      const withIncludes = { ...request, include: [...include], maxDwellsPerPlace: 1 }
+      let best = NaN
+      const restoreBest = LocalSearch.prototype.restoreBest
+      vi.spyOn(LocalSearch.prototype, 'restoreBest').mockImplementation(function (
+        this: LocalSearch,
+      ) {
+        best = (this as unknown as { bestValue: number }).bestValue
+        restoreBest.call(this)
+      })
+      const plan = await planPatrol(withIncludes, { iterations: 5000 })
+      expectValidPlan(plan, withIncludes)
+      expect(plan.totals.value).toBeCloseTo(best, 9)
+    })
   })
 })

@@ -45,4 +45,20 @@ describe('planPatrol options', () => {
     expect(plan.warnings.map((w) => w.code)).toEqual(['nothing-worth-visiting'])
     expectValidPlan(plan, request)
   })
+
+  it('warns about a unit that cannot return and still plans the others', async () => {
+    // the end lies on a street piece the depot cannot reach
+    const { request, streets } = drawnRequest(`
++-9-+-@-+   +-5-+
+`)
+    const far = { segment: 2, offsetM: 10 }
+    const units = [
+      { id: 'lost', mode: 'drive' as const, start: streets.depot, end: far },
+      { id: 'car', mode: 'drive' as const, start: streets.depot },
+    ]
+    const plan = await planPatrol({ ...request, units }, { iterations: 500 })
+    expect(plan.units[0].stops).toEqual([])
+    expect(plan.units[1].stops.map((s) => s.segment)).toContain(0)
+    expect(plan.warnings.map((w) => [w.code, w.unitId])).toEqual([['cannot-return', 'lost']])
+  })
 })

@@ -8,10 +8,22 @@ import { findSnapshot } from '../../src/db/risk.js'
 import { parseServiceTypes } from '../../src/reports/index.js'
 import { areaCell } from '../../src/reports/index.js'
 import type { NetworkCache } from '../../src/services/network-cache.js'
-import { createPlan, makePlan, type PlanInput } from '../../src/services/plans.js'
+import {
+  createPlan,
+  hourlyPrizes,
+  makePlan,
+  PlanRefused,
+  type PlanInput,
+} from '../../src/services/plans.js'
 import type { RiskService } from '../../src/services/risk.js'
 import { seedAtlanta } from '../helpers/atlanta.js'
 import { countRows, DIALECTS, openTestDatabase } from '../helpers/db.js'
+
+/**
+ * A two-way street piece south-west of downtown that the rest of the Atlanta drive network reaches
+ * but that leads nowhere else: 18 intersections within reach of it.
+ */
+const ISLAND = { lon: -84.39845, lat: 33.74834 } as const
 
 const input: PlanInput = {
   network: 'atlanta',
@@ -154,5 +166,74 @@ describe.each(DIALECTS)('%s: createPlan stores nothing for an abandoned request'
     // a half-hour shift: one bucket holding half of its hour's expected crimes
     for (const share of await shares(0.5)) expect(share).toBeCloseTo(0.5, 6)
     for (const share of await shares(1)) expect(share).toBeCloseTo(1, 6)
+  })
+
+  it('refuses a unit whose end cannot be reached from its start', async () => {
+    const unit = {
+      id: 'car-1',
+      mode: 'drive' as const,
+      start: ISLAND,
+      end: { station: 'apd-zone-5' },
+    }
+    const refused = await makePlan({ db: handle.db, networks, risk }, { ...input, units: [unit] })
+      .then(() => undefined)
+      .catch((err: unknown) => err)
+    expect(refused).toBeInstanceOf(PlanRefused)
+    expect(refused).toMatchObject({
+      code: 'end-unreachable',
+      details: { field: 'units[0].end', unitId: 'car-1' },
+    })
+  })
+
+  it('warns about a start on an isolated piece of street', async () => {
+    const { document } = await makePlan(
+      { db: handle.db, networks, risk },
+      {
+        ...input,
+        units: [
+          { id: 'car-1', mode: 'drive', start: ISLAND },
+          { id: 'car-2', mode: 'drive', start: { station: 'apd-zone-5' } },
+        ],
+      },
+    )
+    expect(document.warnings.filter((w) => w.code === 'start-isolated')).toEqual([
+      expect.objectContaining({ unitId: 'car-1' }),
+    ])
+  })
+
+  it('prizes a shift hour by the hour-of-week buckets it overlaps', async () => {
+    const network = (await findNetwork(handle.db, 'atlanta'))!
+    // Friday 15:30 EST: the first shift hour is half how:111 (15:00) and half how:112 (16:00)
+    const shiftStart = new Date('2022-03-04T15:30:00-05:00')
+    const snapshot = (await findSnapshot(handle.db, {
+      networkId: network.id,
+      mode: 'drive',
+      scheme: 'how',
+      atOrBefore: shiftStart,
+    }))!
+    const context = await risk.context(network, 'drive')
+    const rows = hourlyPrizes(snapshot, context, shiftStart.getTime(), 2.5)
+    expect(rows).toHaveLength(3)
+    const columns = snapshot.segmentSeqs.length
+    const expected = (id: string, i: number) =>
+      snapshot.expected[snapshot.bucketIds.indexOf(id) * columns + i]!
+    let differs = 0
+    snapshot.segmentSeqs.forEach((seq, i) => {
+      const place = context.riskIndexOf[seq]!
+      if (place < 0) return
+      expect(rows[0]![place]).toBeCloseTo(
+        0.5 * expected('how:111', i) + 0.5 * expected('how:112', i),
+        12,
+      )
+      expect(rows[1]![place]).toBeCloseTo(
+        0.5 * expected('how:112', i) + 0.5 * expected('how:113', i),
+        12,
+      )
+      // the last half hour, 17:30–18:00, lies in how:113 only
+      expect(rows[2]![place]).toBeCloseTo(0.5 * expected('how:113', i), 12)
+      if (Math.abs(expected('how:111', i) - expected('how:112', i)) > 1e-9) differs++
+    })
+    // the case tells the buckets apart
+    expect(differs).toBeGreaterThan(100)
   })
 })
