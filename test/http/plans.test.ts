@@ -96,6 +96,8 @@ describe.each(DIALECTS)('%s: shift plans over HTTP', (dialect) => {
         [{ ...baseRequest, units: [] }, 'body.units'],
         [{ ...baseRequest, shiftHours: 25 }, 'body.shiftHours'],
         [{ ...baseRequest, dwellMinutes: 0 }, 'body.dwellMinutes'],
+        [{ ...baseRequest, dwellMinutes: 90 }, 'body.dwellMinutes'],
+        [{ ...baseRequest, dwellMinutes: 0.5 }, 'body.dwellMinutes'],
         [{ ...baseRequest, seed: 1.5 }, 'body.seed'],
         [{ ...baseRequest, seed: 'lucky' }, 'body.seed'],
       ]
@@ -104,7 +106,7 @@ describe.each(DIALECTS)('%s: shift plans over HTTP', (dialect) => {
         expect(res.statusCode, field).toBe(400)
         expect(res.json().errors[0].field).toBe(field)
       }
-      const long = await post({ ...baseRequest, shiftHours: 1, dwellMinutes: 90 })
+      const long = await post({ ...baseRequest, shiftHours: 0.5, dwellMinutes: 45 })
       expect(long.json()).toMatchObject({ status: 400, field: 'dwellMinutes' })
     })
 

@@ -75,7 +75,7 @@ export const PlanBody = Type.Object(
       ),
       { minItems: 1, maxItems: 40 },
     ),
-    dwellMinutes: Type.Number({ exclusiveMinimum: 0, maximum: 240, default: 12 }),
+    dwellMinutes: Type.Number({ minimum: 1, maximum: 60, default: 12 }),
     minRevisitMinutes: Type.Number({ minimum: 0, maximum: 1440, default: 30 }),
     explorationShare: Type.Number({ minimum: 0, maximum: 0.5, default: 0.1 }),
     maxDwellsPerSegment: Type.Optional(
