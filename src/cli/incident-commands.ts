@@ -15,7 +15,7 @@ function describe(summary: UploadSummary): string[] {
     .join(', ')
   const snap = summary.snapDistanceM
   return [
-    `rows read ${summary.rowsRead}, accepted ${summary.accepted} (new ${summary.inserted}), rejected ${summary.rejected}, duplicates ${summary.duplicates}`,
+    `rows read ${summary.rowsRead}: accepted ${summary.accepted}, rejected ${summary.rejected}, duplicates ${summary.duplicates} (${summary.duplicatesWithinFile} within a file, ${summary.duplicatesAcrossUploads} replacing stored records)`,
     `rejected by rule: ${rules || 'none'}`,
     `without location ${summary.withoutLocation}; snapped ${summary.snapped}, unsnapped ${summary.unsnapped}` +
       (snap ? `; snap distance p50 ${snap.p50} m, p90 ${snap.p90} m, p99 ${snap.p99} m` : ''),

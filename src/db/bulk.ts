@@ -44,16 +44,18 @@ export async function withBulkTransaction<T>(
       pool: { connect: async () => single, end: async () => {} } as never,
     }),
   })
+  // set when the rollback failed: the connection's state is unknown, so the pool must drop it
+  let broken: Error | undefined
   try {
     await client.query('begin')
     const result = await fn({ db, copyRows: (t, c, r) => copyRows(client, t, c, r) })
     await client.query('commit')
     return result
   } catch (err) {
-    await client.query('rollback').catch(() => {})
+    await client.query('rollback').catch((rollbackErr: Error) => (broken = rollbackErr))
     throw err
   } finally {
-    client.release()
+    client.release(broken)
   }
 }
 

@@ -75,7 +75,18 @@ export async function insertUpload(
     .execute()
 }
 
-/** Finishes an upload: its status, summary or error, and the content hash. */
+/** finishUpload found the upload no longer running (already closed, e.g. as abandoned). */
+export class UploadNotRunning extends Error {
+  constructor(readonly uploadId: string) {
+    super(`upload ${uploadId} is not running`)
+    this.name = 'UploadNotRunning'
+  }
+}
+
+/**
+ * Finishes a running upload: its status, summary or error, and the content hash.
+ * @throws UploadNotRunning when no running upload has this id (it was closed already).
+ */
 export async function finishUpload(
   db: Db,
   id: string,
@@ -90,7 +101,7 @@ export async function finishUpload(
     repeatOf?: string | null
   },
 ): Promise<void> {
-  await db
+  const result = await db
     .updateTable('incident_upload')
     .set({
       status: outcome.status,
@@ -104,7 +115,34 @@ export async function finishUpload(
       repeat_of: outcome.repeatOf ?? null,
     })
     .where('id', '=', id)
-    .execute()
+    .where('status', '=', 'running')
+    .executeTakeFirst()
+  if (result.numUpdatedRows === 0n) throw new UploadNotRunning(id)
+}
+
+/**
+ * Closes a running upload as failed with error code `abandoned` if its heartbeat is still older
+ * than `heartbeatBefore` (checked in the update, so a beat that came meanwhile keeps it running).
+ * @returns whether it was closed.
+ */
+export async function closeAbandonedUpload(
+  db: Db,
+  id: string,
+  heartbeatBefore: Date,
+  at: Date,
+): Promise<boolean> {
+  const error = {
+    code: 'abandoned',
+    message: 'the process running this upload stopped; nothing of it was kept',
+  }
+  const result = await db
+    .updateTable('incident_upload')
+    .set({ status: 'failed', completed_at: at, error: JSON.stringify(error) })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .where('heartbeat_at', '<=', heartbeatBefore)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
 }
 
 /** Records that a running upload is still alive (a no-op once it has finished). */
@@ -228,7 +266,8 @@ export async function stageIncidents(
 
 /**
  * Upserts the staged incidents on (network, source, source id, offence) — a later upload of a
- * record replaces it — and stores their snaps for the given network version.
+ * record replaces it — and stores their snaps for the given network version (dropping the old snap
+ * of a replaced incident that no longer snaps in a mode).
  * @returns how many were new, how many replaced an earlier upload's row, and how many staged rows
  *   were another offence of a record already in the batch under the same canonical offence.
  */
@@ -267,6 +306,16 @@ export async function mergeStagedIncidents(
         from merged m join incident_stage s on s.line = m.line where s.foot_segment is not null
       on conflict (network_id, mode, incident_id) do update set
         segment_id = excluded.segment_id, distance_m = excluded.distance_m
+    ),
+    -- a replaced incident whose new location snaps nowhere in a mode (0,0, empty, past 60 m) loses
+    -- its old snap there, or risk would go on counting it on its old segment (disjoint from the
+    -- rows the insert above touches: those have a segment)
+    unsnapped as (
+      delete from incident_snap d
+      using merged m join incident_stage s on s.line = m.line
+      where not m.inserted and d.network_id = ${networkId}::int and d.incident_id = m.id
+        and ((d.mode = 'drive' and s.drive_segment is null)
+          or (d.mode = 'foot' and s.foot_segment is null))
     )
     select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated,
       (select count(*)::int from incident_stage) as staged

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream'
+import type { Multipart } from '@fastify/multipart'
 import type { FastifyRequest } from 'fastify'
 import { AppError } from './errors.js'
 
@@ -16,16 +17,36 @@ export interface Upload {
   /** Text fields that came before the file part. */
   readonly fields: Readonly<Record<string, string>>
   readonly filename: string
-  /** The file's bytes, streamed: read once, to the end; throws FileTooLargeError past the limit. */
+  /**
+   * The file's bytes, streamed: read once, to the end; throws FileTooLargeError past the limit,
+   * and AppError 400 `validation-failed` when another part follows the file.
+   */
   readonly content: AsyncIterable<Uint8Array>
   /** Drains the file without reading it (when the request is refused before its content). */
   discard(): void
 }
 
-/** busboy only truncates a file at the size limit: turn that into an error, never silently lost data. */
-async function* untruncated(file: Readable & { truncated?: boolean }): AsyncGenerator<Uint8Array> {
+/**
+ * The file's bytes; busboy only truncates a file at the size limit: turn that into an error, never
+ * silently lost data. After the file, the rest of the form is read: any part after it (a field such
+ * as `dryRun` would be silently ignored) fails the upload with 400 `validation-failed` naming it,
+ * so the import that read these bytes rolls back.
+ */
+async function* untruncated(
+  file: Readable & { truncated?: boolean },
+  rest: AsyncIterator<Multipart>,
+): AsyncGenerator<Uint8Array> {
   for await (const chunk of file) yield chunk as Uint8Array
   if (file.truncated) throw new FileTooLargeError()
+  const next = await rest.next()
+  if (next.done) return
+  const part = next.value
+  if (part.type === 'file') part.file.resume()
+  const what = part.type === 'file' ? 'a second file' : 'field'
+  throw unknownField(
+    part.fieldname,
+    `${what} "${part.fieldname}" came after the file; send the fields first, then the one file`,
+  )
 }
 
 export interface ReadUploadOptions {
@@ -54,7 +75,11 @@ export async function readUpload(
     throw new AppError(415, 'not-multipart', 'send the file as multipart/form-data (field "file")')
   }
   const fields: Record<string, string> = {}
-  for await (const part of request.parts()) {
+  // iterated by hand: a for-await loop would close the iterator when it returns the file part,
+  // and the parts after the file must still be read (see untruncated)
+  const parts = request.parts()[Symbol.asyncIterator]()
+  for (let next = await parts.next(); !next.done; next = await parts.next()) {
+    const part = next.value
     if (part.type === 'file' && part.fieldname !== 'file') {
       part.file.resume()
       throw unknownField(part.fieldname, `send the file as field "file", not "${part.fieldname}"`)
@@ -71,7 +96,7 @@ export async function readUpload(
       return {
         fields,
         filename: part.filename,
-        content: untruncated(file),
+        content: untruncated(file, parts),
         discard: () => void file.resume(),
       }
     }

@@ -4,6 +4,7 @@ import { uuidv7 } from 'uuidv7'
 import type { DbHandle } from '../db/connect.js'
 import { withBulkTransaction, type BulkTransaction, type CopyValue } from '../db/bulk.js'
 import {
+  closeAbandonedUpload,
   createIncidentStage,
   findCompletedUploadWithFile,
   findUpload,
@@ -16,6 +17,7 @@ import {
   mergeStagedIncidents,
   REJECT_ROW_COLUMNS,
   stageIncidents,
+  UploadNotRunning,
   type UploadRecord,
 } from '../db/incidents.js'
 import {
@@ -127,6 +129,22 @@ export function isStaleUpload(upload: UploadRecord, now: Date): boolean {
     !liveUploads.has(upload.id) &&
     now.getTime() - upload.heartbeatAt.getTime() >= UPLOAD_STALE_MS
   )
+}
+
+/**
+ * An upload by id, as of `now`: one still `running` whose process died (isStaleUpload) is closed
+ * in the database as failed with error code `abandoned` when first seen, so it is not shown
+ * running forever (its transaction rolled back; nothing of it was kept).
+ */
+export async function findUploadClosingAbandoned(
+  db: DbHandle['db'],
+  id: string,
+  now: Date,
+): Promise<UploadRecord | undefined> {
+  const upload = await findUpload(db, id)
+  if (!upload || !isStaleUpload(upload, now)) return upload
+  await closeAbandonedUpload(db, id, new Date(now.getTime() - UPLOAD_STALE_MS), now)
+  return findUpload(db, id)
 }
 
 /**
@@ -289,8 +307,19 @@ export async function uploadIncidents(
     : { upload, replayed: false }
 }
 
-/** Closes an upload that did not complete: a repeat of earlier bytes, or failed (with why). */
+/**
+ * Closes an upload that did not complete: a repeat of earlier bytes, or failed (with why). One
+ * already closed meanwhile (taken for abandoned while it stalled) keeps the record it has.
+ */
 async function recordFailure(handle: DbHandle, id: string, err: unknown): Promise<void> {
+  try {
+    await closeFailed(handle, id, err)
+  } catch (closeErr) {
+    if (!(closeErr instanceof UploadNotRunning)) throw closeErr
+  }
+}
+
+async function closeFailed(handle: DbHandle, id: string, err: unknown): Promise<void> {
   if (err instanceof RepeatUpload) {
     await finishUpload(handle.db, id, {
       ...err.outcome,
@@ -409,6 +438,8 @@ async function loadFiles(
     })
     let rejects: CopyValue[][] = []
     let staged: CopyValue[][] = []
+    // per file: the same id-less record in two files (or uploads) is one incident
+    const contentIds = new ContentIds()
     const write = async () => {
       const [r, st] = [rejects, staged]
       ;[rejects, staged] = [[], []]
@@ -417,16 +448,23 @@ async function loadFiles(
         if (st.length > 0) await stageIncidents(tx, st)
       })
     }
-    for await (const batch of run) {
-      for (const r of batch.rejects) rejects.push(rejectRow(uploadId, ++rejectSeq, file.name, r))
-      for (const incident of batch.incidents) {
-        if (incident.snapDistanceM !== null) snapDistances.push(incident.snapDistanceM)
-        if (!request.dryRun) staged.push(stageRow(uploadId, network.name, incident, modes.foot))
+    try {
+      for await (const batch of run) {
+        for (const r of batch.rejects) rejects.push(rejectRow(uploadId, ++rejectSeq, file.name, r))
+        for (const incident of batch.incidents) {
+          if (incident.snapDistanceM !== null) snapDistances.push(incident.snapDistanceM)
+          if (!request.dryRun)
+            staged.push(stageRow(uploadId, network.name, incident, modes.foot, contentIds))
+        }
+        if (rejects.length + staged.length >= WRITE_ROWS) await write()
       }
-      if (rejects.length + staged.length >= WRITE_ROWS) await write()
+      await write()
+      await writer.flush()
+    } catch (err) {
+      // the ingest failed with a write in flight: let it end before the transaction rolls back
+      await writer.settle()
+      throw err
     }
-    await write()
-    await writer.flush()
     summaries.push(run.summary())
     if (!request.dryRun) {
       const counts = await mergeStagedIncidents(tx, network.id)
@@ -480,22 +518,58 @@ function rejectRow(uploadId: string, seq: number, fileName: string, r: Reject): 
   return [uploadId, seq, fileName, r.line, r.column, r.value, r.rule, r.message]
 }
 
+/**
+ * Source ids for one file's rows that have none (VPD; police.uk rows with an empty Crime ID), so
+ * the upsert key (network, source, source id, offence) is never NULL and a record that comes again
+ * in a later upload (a re-downloaded current-year file) replaces itself instead of being stored
+ * twice: `h:` + sha256 of the row's normalised content + `#` + its ordinal among identical rows in
+ * the file, so rows genuinely repeated in one file stay distinct incidents.
+ */
+class ContentIds {
+  private readonly seen = new Map<string, number>()
+
+  idOf(source: string, offence: string, i: Incident): string {
+    const content = JSON.stringify([
+      source,
+      offence,
+      i.offenceCode,
+      i.localCategory,
+      i.occurredFromMs,
+      i.occurredToMs,
+      i.reportedAtMs,
+      i.lon,
+      i.lat,
+      i.address,
+      i.neighbourhood,
+      i.npu,
+      i.beat,
+    ])
+    const hash = createHash('sha256').update(content).digest('hex')
+    const ordinal = (this.seen.get(hash) ?? 0) + 1
+    this.seen.set(hash, ordinal)
+    return `h:${hash}#${ordinal}`
+  }
+}
+
 function stageRow(
   uploadId: string,
   networkName: string,
   i: Incident,
   foot: LoadedMode,
+  ids: ContentIds,
 ): CopyValue[] {
   const footSnap =
     i.lon === null || i.lat === null
       ? undefined
       : foot.snapIndex.snap(i.lon, i.lat, INCIDENT_SNAP_RADIUS_M)
+  const source = SOURCE_FAMILY[i.sourceProfile] ?? i.sourceProfile
+  // the canonical offence, so one record exported under two schemas (old and new RMS) is one key
+  const offence = i.category === 'unmapped' ? `local:${i.localCategory}` : i.category
   return [
     networkName,
-    SOURCE_FAMILY[i.sourceProfile] ?? i.sourceProfile,
-    i.sourceId,
-    // the canonical offence, so one record exported under two schemas (old and new RMS) is one key
-    i.category === 'unmapped' ? `local:${i.localCategory}` : i.category,
+    source,
+    i.sourceId ?? ids.idOf(source, offence, i),
+    offence,
     i.sourceProfile,
     i.offenceCode,
     i.localCategory,
@@ -534,6 +608,11 @@ class WriteBehind {
 
   async flush(): Promise<void> {
     await this.inFlight
+  }
+
+  /** Waits for the write in flight to end, whether it succeeds or fails (before a rollback). */
+  async settle(): Promise<void> {
+    await this.inFlight.catch(() => {})
   }
 }
 

@@ -5,17 +5,31 @@ export interface UploadSummary {
   readonly dryRun: boolean
   readonly profile: string | null
   readonly timezone: string | null
+  /** Data rows read, headers excluded: always accepted + rejected + duplicates. */
   readonly rowsRead: number
+  /**
+   * Rows that passed the rules and are new incidents (equal to `inserted`). On a dry run nothing
+   * is merged, so it counts every row that passed and only within-file repeats the ingest itself
+   * saw are duplicates.
+   */
   readonly accepted: number
+  /** Rows that broke a rule (see the rejects report). */
   readonly rejected: number
   readonly rejectedByRule: Readonly<Record<string, number>>
-  /** Within-file repeats (a record's offences under one canonical offence count once) plus rows
-   * that replaced an earlier record (another file or upload). */
+  /** Rows that passed the rules but repeat a record: duplicatesWithinFile + duplicatesAcrossUploads. */
   readonly duplicates: number
+  /** Repeats within one file: the same (source id, offence) again, or another offence of a record
+   * under the same canonical offence (one incident, the later line kept). */
   readonly duplicatesWithinFile: number
+  /** Rows whose record was already stored (an earlier upload or file): they replaced it. */
   readonly duplicatesAcrossUploads: number
   /** New incidents stored (0 for a dry run). */
   readonly inserted: number
+  /**
+   * These location counters cover every row that passed the rules and was not a (source id,
+   * offence) repeat within its file, i.e. before the merge: accepted + duplicatesAcrossUploads +
+   * the other-offence repeats in duplicatesWithinFile = snapped + unsnapped + withoutLocation.
+   */
   readonly withoutLocation: number
   readonly withoutLocationZero: number
   readonly swappedFixed: number
@@ -28,6 +42,8 @@ export interface UploadSummary {
   readonly categories: readonly CountEntry[]
   readonly localCategories: readonly CountEntry[]
   readonly unmapped: readonly CountEntry[]
+  /** Per file, as the ingest read it (before the merge): rowsRead = accepted + rejected + the
+   * file's (source id, offence) repeats. */
   readonly files: readonly {
     readonly name: string
     readonly profile: string | null
@@ -83,7 +99,9 @@ export function combineSummaries(
     profile: [...new Set(summaries.map((s) => s.profile))].join(',') || null,
     timezone: [...new Set(summaries.map((s) => s.timezone))].join(',') || null,
     rowsRead: sum(summaries, (s) => s.rowsRead),
-    accepted: sum(summaries, (s) => s.accepted),
+    // rows merged into a record already stored, or into another row of the file, are duplicates,
+    // not accepted: rowsRead = accepted + rejected + duplicates
+    accepted: sum(summaries, (s) => s.accepted) - merged.collapsed - merged.updated,
     rejected: sum(summaries, (s) => s.rejected),
     rejectedByRule,
     duplicates: within + merged.updated,

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream'
+import { pipeline, Readable } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
@@ -9,7 +9,11 @@ import {
   listProfiles,
   type ColumnMapping,
 } from '../../ingest/index.js'
-import { UploadRefused, uploadIncidents } from '../../services/incident-upload.js'
+import {
+  findUploadClosingAbandoned,
+  UploadRefused,
+  uploadIncidents,
+} from '../../services/incident-upload.js'
 import type { AppDeps } from '../app.js'
 import { AppError } from '../errors.js'
 import { problemResponses } from '../schemas.js'
@@ -68,7 +72,10 @@ function toUploadJson(upload: UploadRecord) {
     contentSha256: upload.contentSha256,
     repeatOf: upload.repeatOf,
     error: upload.error,
-    rejectsUrl: `/v1/incidents/uploads/${upload.id}/rejects.csv`,
+    // a repeat kept nothing of its own (its rejects rolled back): the earlier upload's are the ones
+    rejectsUrl: `/v1/incidents/uploads/${
+      upload.status === 'repeat' && upload.repeatOf ? upload.repeatOf : upload.id
+    }/rejects.csv`,
     rowsRead: count('rowsRead'),
     accepted: count('accepted'),
     rejected: count('rejected'),
@@ -189,6 +196,8 @@ export async function incidentRoutes(fastify: FastifyInstance, deps: AppDeps): P
         upload.discard()
         if (err instanceof UploadRefused)
           throw new AppError(REFUSAL_STATUS[err.code], err.code, err.message)
+        // the upload's own form was at fault while its file was read (a field after the file)
+        if (err instanceof IngestFileError && err.cause instanceof AppError) throw err.cause
         if (err instanceof IngestFileError) throw fileProblem(err, undefined)
         // anything else (a bug, the database) is a logged 500; misused options are refused above
         throw err
@@ -208,7 +217,8 @@ export async function incidentRoutes(fastify: FastifyInstance, deps: AppDeps): P
       },
     },
     async (request) => {
-      const upload = await findUpload(db, request.params.id)
+      // a running upload whose process died is closed as failed (`abandoned`) when first seen
+      const upload = await findUploadClosingAbandoned(db, request.params.id, new Date())
       if (!upload) throw new AppError(404, 'not-found', `no upload ${request.params.id}`)
       return toUploadJson(upload)
     },
@@ -246,7 +256,16 @@ export async function incidentRoutes(fastify: FastifyInstance, deps: AppDeps): P
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="rejects-${upload.id}.csv"`)
-      return reply.send(Readable.from(rejects()).pipe(createRejectsCsvStream()))
+      // pipeline, not pipe: a database error in the generator reaches the callback (logged; Fastify
+      // answers 500, or aborts the response once it has started) instead of being an uncaught
+      // 'error' event, and a client that goes away destroys the CSV stream and with it the source
+      const csv = pipeline(Readable.from(rejects()), createRejectsCsvStream(), (err) => {
+        if (!err) return
+        if ((err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE')
+          request.log.info({ uploadId: upload.id }, 'rejects report abandoned by the client')
+        else request.log.error({ err, uploadId: upload.id }, 'rejects report failed')
+      })
+      return reply.send(csv)
     },
   )
 }
