@@ -198,18 +198,24 @@ export async function findUploadByKey(
   return row ? uploadRowToUpload(row) : undefined
 }
 
-/** The earliest completed (not dry-run) upload to the network that contained a file with these bytes. */
+/**
+ * The earliest completed (not dry-run) upload to the network that contained a file with these
+ * bytes, read with the same options.
+ */
 export async function findCompletedUploadWithFile(
   db: Db,
   networkName: string,
   fileSha256: string,
+  optionsSha256: string,
 ): Promise<UploadRecord | undefined> {
   const row = await db
     .selectFrom('incident_upload')
     .selectAll()
     .where('network_name', '=', networkName)
     .where('status', '=', 'completed')
-    .where(sql<boolean>`summary -> 'files' @> ${JSON.stringify([{ sha256: fileSha256 }])}::jsonb`)
+    .where(
+      sql<boolean>`summary -> 'files' @> ${JSON.stringify([{ sha256: fileSha256, optionsSha256 }])}::jsonb`,
+    )
     .orderBy('created_at')
     .limit(1)
     .executeTakeFirst()

@@ -477,8 +477,12 @@ async function loadFiles(
     }
   }
   const sha = combinedSha(summaries.map((s) => s.contentSha256))
-  const summary = combineSummaries(summaries, request.files, merged, snapDistances, request.dryRun)
-  const earlier = request.dryRun ? undefined : await findRepeatedUpload(tx, network.name, summaries)
+  const files = request.files.map((f, i) => ({
+    name: f.name,
+    optionsSha256: optionsSha(request, summaries[i]!),
+  }))
+  const summary = combineSummaries(summaries, files, merged, snapDistances, request.dryRun)
+  const earlier = request.dryRun ? undefined : await findRepeatedUpload(tx, network.name, summary)
   const base = {
     at: new Date(),
     contentSha256: sha,
@@ -500,14 +504,28 @@ async function loadFiles(
 }
 
 /** The earliest earlier upload when every file of this one was already loaded, else undefined. */
+/**
+ * What a file was read with: the same bytes read with another profile, zone, mapping or category
+ * map are not a repeat (a re-upload that corrects the zone must be read again).
+ */
+function optionsSha(request: UploadRequest, file: IngestSummary): string {
+  const options = [
+    file.profile,
+    file.timezone,
+    request.mapping ?? null,
+    request.categoryMap ?? null,
+  ]
+  return createHash('sha256').update(JSON.stringify(options)).digest('hex')
+}
+
 async function findRepeatedUpload(
   tx: BulkTransaction,
   networkName: string,
-  summaries: readonly IngestSummary[],
+  summary: UploadSummary,
 ) {
   let earliest: UploadRecord | undefined
-  for (const s of summaries) {
-    const seen = await findCompletedUploadWithFile(tx.db, networkName, s.contentSha256)
+  for (const f of summary.files) {
+    const seen = await findCompletedUploadWithFile(tx.db, networkName, f.sha256, f.optionsSha256)
     if (!seen) return undefined
     if (!earliest || seen.createdAt < earliest.createdAt) earliest = seen
   }

@@ -55,6 +55,8 @@ export interface UploadSummary {
     readonly accepted: number
     readonly rejected: number
     readonly sha256: string
+    /** The options the file was read with (profile, zone, mapping, category map), hashed. */
+    readonly optionsSha256: string
   }[]
   readonly repeatOf?: string
 }
@@ -80,7 +82,7 @@ function quantile(sorted: Float64Array, q: number): number {
 /** Adds the per-file ingest summaries of one upload into its summary. */
 export function combineSummaries(
   summaries: readonly IngestSummary[],
-  files: readonly { readonly name: string }[],
+  files: readonly { readonly name: string; readonly optionsSha256: string }[],
   merged: { readonly inserted: number; readonly updated: number; readonly collapsed: number },
   snapDistances: readonly number[],
   dryRun: boolean,
@@ -129,6 +131,7 @@ export function combineSummaries(
     unmapped: mergeCounts(summaries.map((s) => s.unmapped)),
     files: summaries.map((s, i) => ({
       name: files[i]!.name,
+      optionsSha256: files[i]!.optionsSha256,
       profile: s.profile,
       encoding: s.encoding,
       delimiter: s.delimiter,

@@ -88,6 +88,23 @@ describe.each(DIALECTS)('%s: incident uploads over HTTP', (dialect) => {
       expect(await countIncidents()).toBe(before)
     })
 
+    it('reads the same bytes again when they come with other options (a corrected zone)', async () => {
+      const csv = Buffer.from(HAND_WRITTEN.replaceAll('1/4/2022', '1/5/2022'))
+      const first = await send(csv, { network: 'atlanta' }, {}, 'zone.csv')
+      expect(first.json()).toMatchObject({ status: 'completed' })
+      const again = await send(csv, { network: 'atlanta' }, {}, 'zone.csv')
+      expect(again.json()).toMatchObject({ status: 'repeat', repeatOf: first.json().id })
+      const corrected = await send(
+        csv,
+        { network: 'atlanta', timezone: 'America/Chicago' },
+        {},
+        'zone.csv',
+      )
+      expect(corrected.statusCode).toBe(201)
+      expect(corrected.json()).toMatchObject({ status: 'completed', timezone: 'America/Chicago' })
+      expect(corrected.json().duplicatesAcrossUploads).toBeGreaterThan(0)
+    })
+
     it('stores only the summary and rejects on a dry run', async () => {
       const before = await countIncidents()
       const res = await send(
