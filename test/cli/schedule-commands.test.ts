@@ -128,8 +128,6 @@ describe.runIf(process.env.TEST_DATABASE_URL)('postgres: patrol schedule, queue 
     }
   })
   afterAll(async () => {
-    if (handle?.backend.kind === 'postgres')
-      await handle.backend.pool.query(`drop schema if exists ${jobSchema} cascade`)
     await handle?.close()
   })
 

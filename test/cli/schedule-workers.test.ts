@@ -27,8 +27,6 @@ describe.runIf(process.env.TEST_DATABASE_URL)(
       })
     })
     afterAll(async () => {
-      if (handle?.backend.kind === 'postgres')
-        await handle.backend.pool.query(`drop schema if exists ${jobSchema} cascade`)
       await handle?.close()
     })
 

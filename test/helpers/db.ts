@@ -12,8 +12,25 @@ export const DIALECTS: readonly Dialect[] = process.env.TEST_DATABASE_URL
   : ['pglite']
 
 /**
+ * Runs `fn` while holding a session advisory lock that every test worker takes around migrating
+ * and dropping its schemas: Kysely's migrator looks up its tables across the whole catalog, and a
+ * schema another worker drops meanwhile fails that look-up ("schema … does not exist").
+ */
+async function withCatalogLock<T>(handle: DbHandle, fn: () => Promise<T>): Promise<T> {
+  if (handle.backend.kind !== 'postgres') return fn()
+  const client = await handle.backend.pool.connect()
+  try {
+    await client.query('select pg_advisory_lock(727274)')
+    return await fn()
+  } finally {
+    await client.query('select pg_advisory_unlock(727274)').catch(() => {})
+    client.release()
+  }
+}
+
+/**
  * A fresh, migrated database: in-memory PGlite, or a private schema on the test PostgreSQL
- * that is dropped again on close.
+ * that is dropped again on close, with the `<schema>_jobs` schema a test may give pg-boss.
  */
 export async function openTestDatabase(
   dialect: Dialect,
@@ -25,13 +42,17 @@ export async function openTestDatabase(
       ? await openDatabase({ pgliteDir: 'memory://' })
       : await openDatabase({ databaseUrl: process.env.TEST_DATABASE_URL, schema })
   const close = async () => {
-    if (handle.backend.kind === 'postgres') {
-      await handle.backend.pool.query(`drop schema if exists ${schema} cascade`)
+    const backend = handle.backend
+    if (backend.kind === 'postgres') {
+      await withCatalogLock(handle, async () => {
+        await backend.pool.query(`drop schema if exists ${schema}_jobs cascade`)
+        await backend.pool.query(`drop schema if exists ${schema} cascade`)
+      })
     }
     await handle.close()
   }
   try {
-    if (options.migrate !== false) await migrateToLatest(handle.db)
+    if (options.migrate !== false) await withCatalogLock(handle, () => migrateToLatest(handle.db))
   } catch (err) {
     await close()
     throw err
