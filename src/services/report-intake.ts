@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js'
 import { createHmac, randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
@@ -105,46 +106,19 @@ export const sourceHash = (
   value: string,
 ) => createHmac('sha256', key).update(`${kind}:${value}`).digest('hex')
 
-/** Expands an IPv6 address (no zone) to its eight 16-bit groups, or undefined when it is not one. */
-function ipv6Groups(ip: string): number[] | undefined {
-  const halves = ip.split('::')
-  if (halves.length > 2) return undefined
-  const part = (text: string) => (text === '' ? [] : text.split(':'))
-  let head = part(halves[0]!)
-  let tail = halves.length === 2 ? part(halves[1]!) : []
-  const last = (halves.length === 2 ? tail : head).at(-1)
-  if (last?.includes('.')) {
-    // an embedded IPv4 tail (::ffff:192.0.2.1): two groups
-    const octets = last.split('.').map(Number)
-    if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255))
-      return undefined
-    const groups = [
-      ((octets[0]! << 8) | octets[1]!).toString(16),
-      ((octets[2]! << 8) | octets[3]!).toString(16),
-    ]
-    if (halves.length === 2) tail = [...tail.slice(0, -1), ...groups]
-    else head = [...head.slice(0, -1), ...groups]
-  }
-  const missing = 8 - head.length - tail.length
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined
-  const all = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail]
-  if (all.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) return undefined
-  return all.map((g) => parseInt(g, 16))
-}
-
 /**
  * The network a client address stands for when counting an anonymous poster: an IPv4 address as
  * it is (IPv4-mapped IPv6 too), an IPv6 address by its /64 (one subscriber's prefix, within which
- * privacy addresses rotate freely).
+ * privacy addresses rotate freely). Anything unparseable counts as given.
  */
 export function clientNetwork(ip: string): string {
   const bare = ip.trim().replace(/%.*$/, '')
-  if (!bare.includes(':')) return bare
-  const groups = ipv6Groups(bare)
-  if (!groups) return bare.toLowerCase()
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff)
-    return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join('.')
-  return `${groups
+  if (!ipaddr.isValid(bare)) return bare.toLowerCase()
+  const address = ipaddr.parse(bare)
+  if (address.kind() === 'ipv4') return address.toString()
+  const v6 = address as ipaddr.IPv6
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString()
+  return `${v6.parts
     .slice(0, 4)
     .map((g) => g.toString(16))
     .join(':')}::/64`
