@@ -80,3 +80,25 @@ export async function countRows(db: Kysely<Database>, table: keyof Database): Pr
     .executeTakeFirstOrThrow()
   return Number(row.n)
 }
+
+/** A synthetic `testville` network row (no streets, New York time) for tests that need an id. */
+export async function insertTestville(db: Kysely<Database>): Promise<number> {
+  const network = await db
+    .insertInto('street_network')
+    .values({
+      name: 'testville',
+      version: 1,
+      source_name: null,
+      source_bytes: 0,
+      source_sha256: 'synthetic',
+      west: -84.4,
+      south: 33.7,
+      east: -84.2,
+      north: 33.8,
+      stats: '{}',
+      timezone: 'America/New_York',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return network.id
+}

@@ -1,16 +1,12 @@
 // Every report in this file is SYNTHETIC test input: no real 311 data exists for our cities.
-import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApiKey } from '../../src/db/api-keys.js'
 import type { DbHandle } from '../../src/db/connect.js'
-import { insertNetworkVersion } from '../../src/db/networks.js'
-import { syncServiceTypes } from '../../src/db/reports.js'
-import { parseServiceTypes } from '../../src/reports/index.js'
 import { buildTestApp, captureLogs } from '../helpers/app.js'
 import { countRows, DIALECTS, openTestDatabase } from '../helpers/db.js'
+import { seedReportIntake } from '../helpers/reports.js'
 
-const ATLANTA_BBOX = [-84.438191, 33.7386202, -84.3419625, 33.7858307] as const
 const ZONE5 = { lat: 33.7633, long: -84.3935 }
 const PII = {
   email: 'synthetic.resident@example.org',
@@ -31,25 +27,7 @@ describe.each(DIALECTS)('%s: Open311 resident reports', (dialect) => {
 
   beforeAll(async () => {
     handle = await openTestDatabase(dialect)
-    await syncServiceTypes(
-      handle.db,
-      parseServiceTypes(readFileSync('data/report-types.json', 'utf8')),
-    )
-    await handle.db.transaction().execute((trx) =>
-      insertNetworkVersion(trx, {
-        name: 'atlanta',
-        sourceName: 'test',
-        sourceBytes: 1,
-        sourceSha256: 'x',
-        bbox: ATLANTA_BBOX,
-        stats: {
-          modes: {
-            drive: { ways: 0, segments: 0, onewaySegments: 0, directedEdges: 0, nodes: 0, km: 0 },
-            foot: { ways: 0, segments: 0, onewaySegments: 0, directedEdges: 0, nodes: 0, km: 0 },
-          },
-        },
-      }),
-    )
+    await seedReportIntake(handle)
     for (const role of ['resident-app', 'analyst', 'supervisor'] as const)
       keys[role] = (await createApiKey(handle.db, role)).key
     app = await buildTestApp(handle, { AUTH: 'on' }, logs.stream)

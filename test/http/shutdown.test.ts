@@ -4,28 +4,41 @@ import type { DbHandle } from '../../src/db/connect.js'
 import { buildTestApp } from '../helpers/app.js'
 import { openTestDatabase } from '../helpers/db.js'
 
-describe('graceful shutdown', () => {
-  let handle: DbHandle
-  let app: FastifyInstance
-  let base: string
-  let release: () => void
-  const held = new Promise<void>((resolve) => (release = resolve))
+/**
+ * A PGlite app listening on a loopback port, with a route at `path` whose handler waits until
+ * `release()` is called; released and closed after the suite.
+ */
+function serveHeldRoute(path: string) {
+  const server = {} as {
+    handle: DbHandle
+    app: FastifyInstance
+    base: string
+    release: () => void
+  }
+  const held = new Promise<void>((resolve) => (server.release = resolve))
 
   beforeAll(async () => {
-    handle = await openTestDatabase('pglite')
-    app = await buildTestApp(handle)
-    app.get('/test/slow', async () => {
+    server.handle = await openTestDatabase('pglite')
+    server.app = await buildTestApp(server.handle)
+    server.app.get(path, async () => {
       await held
       return { finished: true }
     })
-    base = await app.listen({ host: '127.0.0.1', port: 0 })
+    server.base = await server.app.listen({ host: '127.0.0.1', port: 0 })
   })
   afterAll(async () => {
-    await app.close()
-    await handle.close()
+    server.release()
+    await server.app.close()
+    await server.handle.close()
   })
+  return server
+}
+
+describe('graceful shutdown', () => {
+  const server = serveHeldRoute('/test/slow')
 
   it('lets in-flight requests finish while new ones get 503 shutting-down', async () => {
+    const { app, base } = server
     const slow = fetch(`${base}/test/slow`)
     // wait until the slow request is inside its handler
     await new Promise((r) => setTimeout(r, 100))
@@ -38,7 +51,7 @@ describe('graceful shutdown', () => {
     void drained.then(() => (drainedYet = true))
     await new Promise((r) => setTimeout(r, 50))
     expect(drainedYet).toBe(false)
-    release()
+    server.release()
     const finished = await slow
     expect(finished.status).toBe(200)
     expect(await finished.json()).toEqual({ finished: true })
@@ -48,28 +61,10 @@ describe('graceful shutdown', () => {
 })
 
 describe('shutdown after the grace period', () => {
-  let handle: DbHandle
-  let app: FastifyInstance
-  let base: string
-  let release: () => void
-  const held = new Promise<void>((resolve) => (release = resolve))
-
-  beforeAll(async () => {
-    handle = await openTestDatabase('pglite')
-    app = await buildTestApp(handle)
-    app.get('/test/stuck', async () => {
-      await held
-      return { finished: true }
-    })
-    base = await app.listen({ host: '127.0.0.1', port: 0 })
-  })
-  afterAll(async () => {
-    release()
-    await app.close()
-    await handle.close()
-  })
+  const server = serveHeldRoute('/test/stuck')
 
   it('closes a connection whose request outlived the drain, so close() does not hang', async () => {
+    const { app, base } = server
     const stuck = fetch(`${base}/test/stuck`).then(
       (res) => res.status,
       (err: unknown) => err,

@@ -3,7 +3,6 @@ import { createHash, createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
-import { insertNetworkVersion } from '../../src/db/networks.js'
 import {
   insertReport,
   reportStamp,
@@ -24,8 +23,8 @@ import {
   type ReportSubmission,
 } from '../../src/services/report-intake.js'
 import { DIALECTS, openTestDatabase } from '../helpers/db.js'
+import { seedReportIntake } from '../helpers/reports.js'
 
-const BBOX = [-84.438191, 33.7386202, -84.3419625, 33.7858307] as const
 const TYPES = parseServiceTypes(readFileSync('data/report-types.json', 'utf8'))
 const NO_CONTACT = {
   email: null,
@@ -53,22 +52,7 @@ describe.each(DIALECTS)('%s: report intake', (dialect) => {
 
   beforeAll(async () => {
     handle = await openTestDatabase(dialect)
-    await syncServiceTypes(handle.db, TYPES)
-    await handle.db.transaction().execute((trx) =>
-      insertNetworkVersion(trx, {
-        name: 'atlanta',
-        sourceName: 'test',
-        sourceBytes: 1,
-        sourceSha256: 'x',
-        bbox: BBOX,
-        stats: {
-          modes: {
-            drive: { ways: 0, segments: 0, onewaySegments: 0, directedEdges: 0, nodes: 0, km: 0 },
-            foot: { ways: 0, segments: 0, onewaySegments: 0, directedEdges: 0, nodes: 0, km: 0 },
-          },
-        },
-      }),
-    )
+    await seedReportIntake(handle)
   })
   afterAll(async () => {
     await handle?.close()

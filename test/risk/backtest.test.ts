@@ -4,6 +4,7 @@ import { knownAtMs, knownOccurredToMs } from '../../src/risk/availability.js'
 import { evaluateCoverages, fillOrder } from '../../src/risk/backtest/coverage.js'
 import { periodsBetween } from '../../src/risk/backtest/periods.js'
 import { runBacktest } from '../../src/risk/backtest/run-backtest.js'
+import type { RiskIncident } from '../../src/risk/types.js'
 import { DAY_MS, HOUR_MS } from '../../src/time/index.js'
 import { TZ, crime, lineStreet, randomIncidents } from './fixtures.js'
 
@@ -30,6 +31,26 @@ describe('periodsBetween', () => {
 describe('runBacktest', () => {
   const segments = lineStreet([100, 100, 100, 100])
 
+  /** Scores 2022-03-10 to `to` day by day: the crimes, and hot streets' and the default's hit rates at 25 %. */
+  function topQuarter(incidents: RiskIncident[], to: string) {
+    const result = runBacktest(
+      { segments, incidents },
+      {
+        from: '2022-03-10',
+        to,
+        timeZone: TZ,
+        horizon: 'day',
+        coverages: [25],
+        methods: ['default', 'hot-streets'],
+      },
+    )
+    return {
+      crimes: result.crimes,
+      hotStreets: result.methods['hot-streets'].hitRate['25'],
+      default: result.methods['default'].hitRate['25'],
+    }
+  }
+
   it('never lets a forecast see crimes reported during its own period', () => {
     const day = Date.parse('2022-03-10T05:00:00Z')
     const incidents = [
@@ -38,20 +59,7 @@ describe('runBacktest', () => {
       crime(1, day + HOUR_MS, '23F', { reportedAtMs: day + 1.5 * HOUR_MS }),
       crime(1, day + 20 * HOUR_MS),
     ]
-    const result = runBacktest(
-      { segments, incidents },
-      {
-        from: '2022-03-10',
-        to: '2022-03-10',
-        timeZone: TZ,
-        horizon: 'day',
-        coverages: [25],
-        methods: ['default', 'hot-streets'],
-      },
-    )
-    expect(result.crimes).toBe(2)
-    expect(result.methods['hot-streets'].hitRate['25']).toBe(0)
-    expect(result.methods['default'].hitRate['25']).toBe(0)
+    expect(topQuarter(incidents, '2022-03-10')).toEqual({ crimes: 2, hotStreets: 0, default: 0 })
   })
 
   it('never lets a forecast see a crime that starts, and becomes known, exactly at the period start', () => {
@@ -63,20 +71,7 @@ describe('runBacktest', () => {
       // reported at the very instant it occurred
       crime(3, day + DAY_MS, '23F', { reportedAtMs: day + DAY_MS }),
     ]
-    const result = runBacktest(
-      { segments, incidents },
-      {
-        from: '2022-03-10',
-        to: '2022-03-11',
-        timeZone: TZ,
-        horizon: 'day',
-        coverages: [25],
-        methods: ['default', 'hot-streets'],
-      },
-    )
-    expect(result.crimes).toBe(2)
-    expect(result.methods['hot-streets'].hitRate['25']).toBe(0)
-    expect(result.methods['default'].hitRate['25']).toBe(0)
+    expect(topQuarter(incidents, '2022-03-11')).toEqual({ crimes: 2, hotStreets: 0, default: 0 })
   })
 
   it('uses a date-only report of the day before, known at 00:00 of the scored day', () => {
@@ -87,20 +82,11 @@ describe('runBacktest', () => {
       crime(2, day - 10 * HOUR_MS, '23F', { reportedAtMs: day }),
       crime(2, day + 20 * HOUR_MS),
     ]
-    const result = runBacktest(
-      { segments, incidents },
-      {
-        from: '2022-03-10',
-        to: '2022-03-10',
-        timeZone: TZ,
-        horizon: 'day',
-        coverages: [25],
-        methods: ['default', 'hot-streets'],
-      },
-    )
-    expect(result.crimes).toBe(1)
-    expect(result.methods['hot-streets'].hitRate['25']).toBe(100)
-    expect(result.methods['default'].hitRate['25']).toBe(100)
+    expect(topQuarter(incidents, '2022-03-10')).toEqual({
+      crimes: 1,
+      hotStreets: 100,
+      default: 100,
+    })
   })
 
   it('scores hot streets exactly as a direct day-by-day computation does', () => {

@@ -10,7 +10,7 @@ import {
   listSlots,
   type NewSlot,
 } from '../../src/db/schedules.js'
-import { DIALECTS, openTestDatabase } from '../helpers/db.js'
+import { DIALECTS, insertTestville, openTestDatabase } from '../helpers/db.js'
 
 const AT = new Date('2022-03-07T05:00:00Z')
 const slot = (day: string): NewSlot => ({
@@ -41,30 +41,20 @@ describe.runIf(DIALECTS.includes('postgres'))(
 
     beforeAll(async () => {
       handle = await openTestDatabase('postgres')
-      const network = await handle.db
-        .insertInto('street_network')
-        .values({
-          name: 'testville',
-          version: 1,
-          source_name: null,
-          source_bytes: 0,
-          source_sha256: 'synthetic',
-          west: -84.4,
-          south: 33.7,
-          east: -84.2,
-          north: 33.8,
-          stats: '{}',
-          timezone: 'America/New_York',
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      networkId = network.id
+      networkId = await insertTestville(handle.db)
     })
     afterAll(async () => {
       await handle?.close()
     })
 
     let scheduleId: string
+    const key = (day: string) => ({ schedule_id: scheduleId, day, shift: 'shift:1' })
+    /** Marks the slot of `day` done, in the given transaction or in one of its own. */
+    const finish = (day: string, trx?: Transaction<Database>): Promise<void> =>
+      trx
+        ? finishSlot(trx, key(day), null, AT)
+        : handle.db.transaction().execute((own) => finishSlot(own, key(day), null, AT))
+
     beforeEach(async () => {
       n++
       const row = await insertSchedule(
@@ -82,16 +72,7 @@ describe.runIf(DIALECTS.includes('postgres'))(
       )
       scheduleId = row.id
       // every slot but the last two is done already
-      await handle.db
-        .transaction()
-        .execute((trx) =>
-          finishSlot(
-            trx,
-            { schedule_id: scheduleId, day: '2022-03-07', shift: 'shift:1' },
-            null,
-            AT,
-          ),
-        )
+      await finish('2022-03-07')
     })
 
     /**
@@ -119,24 +100,8 @@ describe.runIf(DIALECTS.includes('postgres'))(
 
     it('the last of two concurrent finishers completes the schedule', async () => {
       await inFlight(
-        (trx) =>
-          finishSlot(
-            trx,
-            { schedule_id: scheduleId, day: '2022-03-08', shift: 'shift:1' },
-            null,
-            AT,
-          ),
-        () =>
-          handle.db
-            .transaction()
-            .execute((trx) =>
-              finishSlot(
-                trx,
-                { schedule_id: scheduleId, day: '2022-03-09', shift: 'shift:1' },
-                null,
-                AT,
-              ),
-            ),
+        (trx) => finish('2022-03-08', trx),
+        () => finish('2022-03-09'),
       )
       const slots = await listSlots(handle.db, scheduleId)
       expect(slots.map((s) => s.status)).toEqual(['done', 'done', 'done'])
@@ -148,21 +113,8 @@ describe.runIf(DIALECTS.includes('postgres'))(
 
     it('a final failure concurrent with the other last slot finishing fails the schedule', async () => {
       await inFlight(
-        (trx) =>
-          finishSlot(
-            trx,
-            { schedule_id: scheduleId, day: '2022-03-08', shift: 'shift:1' },
-            null,
-            AT,
-          ),
-        () =>
-          failSlot(
-            handle.db,
-            { schedule_id: scheduleId, day: '2022-03-09', shift: 'shift:1' },
-            'boom',
-            true,
-            AT,
-          ),
+        (trx) => finish('2022-03-08', trx),
+        () => failSlot(handle.db, key('2022-03-09'), 'boom', true, AT),
       )
       expect((await listSlots(handle.db, scheduleId)).map((s) => s.status)).toEqual([
         'done',
@@ -176,13 +128,10 @@ describe.runIf(DIALECTS.includes('postgres'))(
     })
 
     it('a final failure of a slot a duplicated job already finished does not fail the schedule', async () => {
-      const late = { schedule_id: scheduleId, day: '2022-03-09', shift: 'shift:1' }
-      await handle.db.transaction().execute((trx) => finishSlot(trx, late, null, AT))
-      await failSlot(handle.db, late, 'late duplicate', true, AT)
+      await finish('2022-03-09')
+      await failSlot(handle.db, key('2022-03-09'), 'late duplicate', true, AT)
       expect(await findScheduleById(handle.db, scheduleId)).toMatchObject({ status: 'running' })
-      await handle.db
-        .transaction()
-        .execute((trx) => finishSlot(trx, { ...late, day: '2022-03-08' }, null, AT))
+      await finish('2022-03-08')
       expect((await listSlots(handle.db, scheduleId)).map((s) => s.status)).toEqual([
         'done',
         'done',

@@ -5,7 +5,7 @@ import { finishSlot, insertSchedule } from '../../src/db/schedules.js'
 import type { PlanDocument } from '../../src/exports/index.js'
 import { areaCell } from '../../src/reports/index.js'
 import { weeklyReport, weeklyReportMarkdown } from '../../src/services/schedule-report.js'
-import { DIALECTS, openTestDatabase } from '../helpers/db.js'
+import { DIALECTS, insertTestville, openTestDatabase } from '../helpers/db.js'
 
 // SYNTHETIC incidents and a hand-made plan. Three places ≈ 4 km apart (beyond the 1 km label reach):
 const DOWNTOWN = [-84.39, 33.75] as const // segment w1:1-2, neighbourhood from its incidents
@@ -22,23 +22,7 @@ describe.each(DIALECTS)(
     beforeAll(async () => {
       handle = await openTestDatabase(dialect)
       const db = handle.db
-      const network = await db
-        .insertInto('street_network')
-        .values({
-          name: 'testville',
-          version: 1,
-          source_name: null,
-          source_bytes: 0,
-          source_sha256: 'synthetic',
-          west: -84.4,
-          south: 33.7,
-          east: -84.2,
-          north: 33.8,
-          stats: '{}',
-          timezone: 'America/New_York',
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
+      const networkId = await insertTestville(db)
       let line = 0
       const incident = async (
         [lon, lat]: readonly [number, number],
@@ -77,7 +61,7 @@ describe.each(DIALECTS)(
           await db
             .insertInto('incident_snap')
             .values({
-              network_id: network.id,
+              network_id: networkId,
               mode: 'drive',
               incident_id: id,
               segment_id: segment,
@@ -93,7 +77,7 @@ describe.each(DIALECTS)(
         {
           id: 'schedule-1',
           network_name: 'testville',
-          network_id: network.id,
+          network_id: networkId,
           week: '2022-W10',
           settings: {},
           risk_as_of: RISK_AS_OF,
@@ -140,7 +124,7 @@ describe.each(DIALECTS)(
       await db.transaction().execute(async (trx) => {
         const planId = await insertPlan(trx, {
           document,
-          networkId: network.id,
+          networkId,
           request: {},
           apiKeyId: null,
         })

@@ -85,6 +85,21 @@ describe.each(DIALECTS)('%s: an upload that fails with a write in flight', (dial
 })
 
 describe('withBulkTransaction on PostgreSQL', () => {
+  /** Runs a load that throws through withBulkTransaction on a fake pool that hands out `client`. */
+  async function failLoadOn(client: {
+    query: (text: string) => Promise<unknown>
+    release: () => void
+  }) {
+    const handle = {
+      backend: { kind: 'postgres', pool: { connect: async () => client } },
+    } as unknown as DbHandle
+    await expect(
+      withBulkTransaction(handle, async () => {
+        throw new Error('the load failed')
+      }),
+    ).rejects.toThrow('the load failed')
+  }
+
   it('drops the connection from the pool when the rollback fails', async () => {
     const lost = new Error('Connection terminated')
     const release = vi.fn()
@@ -95,28 +110,13 @@ describe('withBulkTransaction on PostgreSQL', () => {
       }),
       release,
     }
-    const handle = {
-      backend: { kind: 'postgres', pool: { connect: async () => client } },
-    } as unknown as DbHandle
-    await expect(
-      withBulkTransaction(handle, async () => {
-        throw new Error('the load failed')
-      }),
-    ).rejects.toThrow('the load failed')
+    await failLoadOn(client)
     expect(release).toHaveBeenCalledWith(lost)
   })
 
   it('returns a healthy connection to the pool', async () => {
     const release = vi.fn()
-    const client = { query: vi.fn(async () => ({ rows: [] })), release }
-    const handle = {
-      backend: { kind: 'postgres', pool: { connect: async () => client } },
-    } as unknown as DbHandle
-    await expect(
-      withBulkTransaction(handle, async () => {
-        throw new Error('the load failed')
-      }),
-    ).rejects.toThrow('the load failed')
+    await failLoadOn({ query: vi.fn(async () => ({ rows: [] })), release })
     expect(release).toHaveBeenCalledTimes(1)
     expect(release.mock.calls[0]?.[0]).toBeUndefined()
   })
