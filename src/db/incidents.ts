@@ -318,10 +318,12 @@ export async function mergeStagedIncidents(
     -- rows the insert above touches: those have a segment)
     unsnapped as (
       delete from incident_snap d
-      using merged m join incident_stage s on s.line = m.line
-      where not m.inserted and d.network_id = ${networkId}::int and d.incident_id = m.id
-        and ((d.mode = 'drive' and s.drive_segment is null)
-          or (d.mode = 'foot' and s.foot_segment is null))
+      where d.network_id = ${networkId}::int and (d.mode, d.incident_id) in (
+        select 'drive', m.id from merged m join incident_stage s on s.line = m.line
+        where not m.inserted and s.drive_segment is null
+        union all
+        select 'foot', m.id from merged m join incident_stage s on s.line = m.line
+        where not m.inserted and s.foot_segment is null)
     )
     select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated,
       (select count(*)::int from incident_stage) as staged
