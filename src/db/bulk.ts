@@ -32,9 +32,7 @@ export async function withBulkTransaction<T>(
   fn: (tx: BulkTransaction) => Promise<T>,
 ): Promise<T> {
   if (handle.backend.kind === 'pglite') {
-    return handle.db
-      .transaction()
-      .execute((trx) => fn({ db: trx, copyRows: (t, c, r) => insertRows(trx, t, c, r) }))
+    return handle.db.transaction().execute((trx) => fn(kyselyBulkTransaction(trx)))
   }
   const client = await handle.backend.pool.connect()
   // Kysely on this one client: its queries join the transaction that COPY uses
@@ -60,6 +58,14 @@ export async function withBulkTransaction<T>(
 }
 
 const MAX_PARAMETERS = 60_000 // PostgreSQL caps a statement at 65,535
+
+/**
+ * A bulk transaction over a plain Kysely transaction (PGlite, or a caller that holds no DbHandle):
+ * its `copyRows` is batched INSERTs.
+ */
+export function kyselyBulkTransaction(trx: Kysely<Database>): BulkTransaction {
+  return { db: trx, copyRows: (table, columns, rows) => insertRows(trx, table, columns, rows) }
+}
 
 async function insertRows(
   db: Kysely<Database>,

@@ -72,26 +72,3 @@ export async function countIncidentSnaps(
   for (const r of rows) counts[r.mode] = r.n
   return counts
 }
-
-const MAX_PARAMETERS = 60_000 // PostgreSQL caps a statement at 65,535
-
-/**
- * A bulk transaction over a plain Kysely transaction, for callers that hold no DbHandle: its
- * `copyRows` is batched INSERTs (the same statements PGlite's bulk path runs).
- */
-export function kyselyBulkTransaction(trx: Kysely<Database>): BulkTransaction {
-  return {
-    db: trx,
-    async copyRows(table, columns, rows) {
-      const perBatch = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length))
-      for (let start = 0; start < rows.length; start += perBatch) {
-        const values = rows
-          .slice(start, start + perBatch)
-          .map((row) => sql`(${sql.join(row.map((v) => sql`${v}`))})`)
-        await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.id(c)))}) values ${sql.join(values)}`.execute(
-          trx,
-        )
-      }
-    },
-  }
-}

@@ -1,14 +1,9 @@
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import { withBulkTransaction, type BulkTransaction } from '../db/bulk.js'
+import { kyselyBulkTransaction, withBulkTransaction, type BulkTransaction } from '../db/bulk.js'
 import type { DbHandle } from '../db/connect.js'
 import type { Database, ModeStats } from '../db/database.js'
-import {
-  copyIncidentSnaps,
-  kyselyBulkTransaction,
-  listLocatedIncidents,
-  type IncidentSnap,
-} from '../db/incident-snaps.js'
+import { copyIncidentSnaps, listLocatedIncidents, type IncidentSnap } from '../db/incident-snaps.js'
 import {
   insertNetworkVersion,
   insertSegments,
