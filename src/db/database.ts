@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely'
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely'
 import type { ModeTotals } from '../network/street-segment.js'
 import type { Role } from '../roles.js'
 
@@ -261,6 +261,9 @@ export interface ScheduleSlotTable {
   error: string | null
   updated_at: Date
 }
+
+/** What a repository function runs on: the database, or a transaction it joins. */
+export type Db = Kysely<Database> | Transaction<Database>
 
 /** Every table, as Kysely sees it. Column names are the SQL ones (snake_case). */
 export interface Database {

@@ -1,8 +1,6 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import type { BulkTransaction, CopyValue } from './bulk.js'
-import type { Database, IncidentUploadTable, UploadStatus } from './database.js'
-
-type Db = Kysely<Database> | Transaction<Database>
+import type { Db, IncidentUploadTable, UploadStatus } from './database.js'
 
 /** An upload's record: what was sent, how it went, and its summary. */
 export interface UploadRecord {

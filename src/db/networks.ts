@@ -1,10 +1,8 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import type { Bbox, LonLat, StreetSegment } from '../network/street-segment.js'
-import type { Database, NetworkStats, StreetNetworkTable, StreetSegmentTable } from './database.js'
+import type { Db, NetworkStats, StreetNetworkTable, StreetSegmentTable } from './database.js'
 
 export type Mode = 'drive' | 'foot'
-type Db = Kysely<Database> | Transaction<Database>
-
 /** One imported version of a named street network. */
 export interface NetworkVersion {
   readonly id: number

@@ -1,8 +1,5 @@
-import type { Kysely, Transaction } from 'kysely'
 import type { PlanDocument } from '../exports/index.js'
-import type { Database } from './database.js'
-
-type Db = Kysely<Database> | Transaction<Database>
+import type { Db } from './database.js'
 
 export interface Station {
   readonly code: string

@@ -1,80 +1,6 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
-import type { ServiceAttribute, ServiceType, WindowCount } from '../reports/index.js'
-import type { CommunityReportTable, Database, ReportServiceTable } from './database.js'
-
-type Db = Kysely<Database> | Transaction<Database>
-
-function serviceRowToServiceType(row: Selectable<ReportServiceTable>): ServiceType {
-  return {
-    code: row.code,
-    name: row.name,
-    description: row.description,
-    group: row.group_name,
-    keywords: row.keywords,
-    welfare: row.welfare,
-    notice: row.notice,
-    risk: { enabled: row.risk_enabled, weight: row.risk_weight, cap: row.risk_cap },
-    attributes: row.attributes as readonly ServiceAttribute[],
-  }
-}
-
-/** Makes the table match the report-types file: upserts every type, retires the ones left out. */
-export async function syncServiceTypes(
-  db: Kysely<Database>,
-  types: readonly ServiceType[],
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    for (const [sort, t] of types.entries()) {
-      const row = {
-        name: t.name,
-        description: t.description,
-        group_name: t.group,
-        keywords: JSON.stringify(t.keywords),
-        attributes: JSON.stringify(t.attributes),
-        welfare: t.welfare,
-        notice: t.notice,
-        risk_enabled: t.risk.enabled,
-        risk_weight: t.risk.weight,
-        risk_cap: t.risk.cap,
-        sort,
-        retired: false,
-      }
-      await trx
-        .insertInto('report_service')
-        .values({ code: t.code, ...row })
-        .onConflict((oc) => oc.column('code').doUpdateSet(row))
-        .execute()
-    }
-    const codes = types.map((t) => t.code)
-    await trx
-      .updateTable('report_service')
-      .set({ retired: true })
-      .where('code', 'not in', codes)
-      .execute()
-  })
-}
-
-/** The report types residents can use, in the file's order. */
-export async function listServiceTypes(db: Db): Promise<ServiceType[]> {
-  const rows = await db
-    .selectFrom('report_service')
-    .selectAll()
-    .where('retired', '=', false)
-    .orderBy('sort')
-    .execute()
-  return rows.map(serviceRowToServiceType)
-}
-
-/** A live report type by code, or undefined. */
-export async function findServiceType(db: Db, code: string): Promise<ServiceType | undefined> {
-  const row = await db
-    .selectFrom('report_service')
-    .selectAll()
-    .where('code', '=', code)
-    .where('retired', '=', false)
-    .executeTakeFirst()
-  return row ? serviceRowToServiceType(row) : undefined
-}
+import { sql, type Transaction } from 'kysely'
+import type { WindowCount } from '../reports/index.js'
+import type { CommunityReportTable, Database, Db } from './database.js'
 
 /**
  * Serialises report intake on every source and area a report counts against (device, account,
@@ -184,6 +110,16 @@ export interface ReportContact {
   readonly accountId: string | null
 }
 
+/** A report that carries no contact details (imports; nothing is stored apart). */
+export const NO_CONTACT: ReportContact = Object.freeze({
+  email: null,
+  phone: null,
+  firstName: null,
+  lastName: null,
+  deviceId: null,
+  accountId: null,
+})
+
 /** Stores a report and, apart, its contact details (only when there are any). */
 export async function insertReport(
   trx: Transaction<Database>,
@@ -241,203 +177,6 @@ export async function flagFlood(
     .where('area_cell', '=', filter.areaCell)
     .where('requested_at', '>=', filter.since)
     .execute()
-}
-
-/** A report as residents and analysts see it: Open311 fields, never personal data. */
-export interface ReportView {
-  readonly id: string
-  readonly networkName: string
-  readonly serviceCode: string
-  readonly serviceName: string
-  readonly serviceNotice: string | null
-  readonly status: 'open' | 'closed'
-  readonly statusNotes: string | null
-  readonly description: string | null
-  readonly attributes: Readonly<Record<string, unknown>>
-  readonly lat: number
-  readonly lon: number
-  readonly address: string | null
-  readonly mediaUrl: string | null
-  readonly requestedAt: Date
-  readonly updatedAt: Date
-  readonly review: CommunityReportTable['review']
-  readonly reportCount: number
-  readonly duplicateOf: string | null
-  readonly flagged: boolean
-  readonly flagReason: string | null
-  readonly segmentId: string | null
-  /**
-   * The name of the street the report was placed on (its snapped drive segment, in the newest
-   * network version that has it), or null: what residents see instead of the typed address.
-   */
-  readonly placedStreet: string | null
-  readonly contactOnFile: boolean
-}
-
-function viewQuery(db: Db) {
-  return db
-    .selectFrom('community_report as r')
-    .innerJoin('report_service as s', 's.code', 'r.service_code')
-    .leftJoin('report_contact as c', 'c.report_id', 'r.id')
-    .select([
-      'r.id',
-      'r.network_name',
-      'r.service_code',
-      's.name as service_name',
-      's.notice as service_notice',
-      'r.status',
-      'r.status_notes',
-      'r.description',
-      'r.attributes',
-      'r.lat',
-      'r.lon',
-      'r.address',
-      'r.media_url',
-      'r.requested_at',
-      'r.updated_at',
-      'r.review',
-      'r.report_count',
-      'r.duplicate_of',
-      'r.flagged',
-      'r.flag_reason',
-      'r.segment_id',
-      (eb) =>
-        eb
-          .selectFrom('street_segment as g')
-          .innerJoin('street_network as n', 'n.id', 'g.network_id')
-          .select('g.name')
-          .whereRef('n.name', '=', 'r.network_name')
-          .where('g.mode', '=', 'drive')
-          .whereRef('g.id', '=', 'r.segment_id')
-          .orderBy('n.version', 'desc')
-          .limit(1)
-          .as('placed_street'),
-      'c.report_id as contact',
-    ])
-}
-
-type ViewRow = Awaited<ReturnType<ReturnType<typeof viewQuery>['executeTakeFirstOrThrow']>>
-
-function rowToView(r: ViewRow): ReportView {
-  return {
-    id: r.id,
-    networkName: r.network_name,
-    serviceCode: r.service_code,
-    serviceName: r.service_name,
-    serviceNotice: r.service_notice,
-    status: r.status,
-    statusNotes: r.status_notes,
-    description: r.description,
-    attributes: r.attributes,
-    lat: r.lat,
-    lon: r.lon,
-    address: r.address,
-    mediaUrl: r.media_url,
-    requestedAt: r.requested_at,
-    updatedAt: r.updated_at,
-    review: r.review,
-    reportCount: r.report_count,
-    duplicateOf: r.duplicate_of,
-    flagged: r.flagged,
-    flagReason: r.flag_reason,
-    segmentId: r.segment_id,
-    placedStreet: r.placed_street ?? null,
-    contactOnFile: r.contact !== null,
-  }
-}
-
-/** One report's view, or undefined. */
-export async function findReportView(db: Db, id: string): Promise<ReportView | undefined> {
-  const row = await viewQuery(db).where('r.id', '=', id).executeTakeFirst()
-  return row ? rowToView(row) : undefined
-}
-
-export interface ReportFilter {
-  readonly serviceCodes?: readonly string[]
-  readonly status?: 'open' | 'closed'
-  readonly review?: CommunityReportTable['review']
-  readonly from?: Date
-  readonly to?: Date
-  readonly bbox?: readonly [number, number, number, number]
-  readonly networkName?: string
-}
-
-/** Reports matching a filter, newest first, one page. */
-export async function listReportViews(
-  db: Db,
-  filter: ReportFilter,
-  page: { offset: number; limit: number },
-): Promise<ReportView[]> {
-  let query = viewQuery(db)
-  if (filter.serviceCodes?.length) query = query.where('r.service_code', 'in', filter.serviceCodes)
-  if (filter.status) query = query.where('r.status', '=', filter.status)
-  if (filter.review) query = query.where('r.review', '=', filter.review)
-  if (filter.from) query = query.where('r.requested_at', '>=', filter.from)
-  if (filter.to) query = query.where('r.requested_at', '<', filter.to)
-  if (filter.networkName) query = query.where('r.network_name', '=', filter.networkName)
-  if (filter.bbox) {
-    const [west, south, east, north] = filter.bbox
-    query = query
-      .where('r.lon', '>=', west)
-      .where('r.lon', '<=', east)
-      .where('r.lat', '>=', south)
-      .where('r.lat', '<=', north)
-  }
-  const rows = await query
-    .orderBy('r.requested_at', 'desc')
-    .orderBy('r.id', 'desc')
-    .offset(page.offset)
-    .limit(page.limit)
-    .execute()
-  return rows.map(rowToView)
-}
-
-export interface ReportPatch {
-  readonly status?: 'open' | 'closed'
-  readonly statusNotes?: string
-  readonly review?: CommunityReportTable['review']
-  readonly duplicateOf?: string | null
-}
-
-/** Applies an analyst's changes. @returns false when there is no such report. */
-export async function updateReport(
-  db: Db,
-  id: string,
-  patch: ReportPatch,
-  at: Date,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('community_report')
-    .set({
-      updated_at: at,
-      ...(patch.status ? { status: patch.status } : {}),
-      ...(patch.statusNotes !== undefined ? { status_notes: patch.statusNotes } : {}),
-      ...(patch.review ? { review: patch.review } : {}),
-      ...(patch.duplicateOf !== undefined ? { duplicate_of: patch.duplicateOf } : {}),
-    })
-    .where('id', '=', id)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) > 0
-}
-
-/**
- * Erases a report's personal data: the contact row and the device/account hashes.
- * @returns false when there is no such report.
- */
-export async function eraseReportContact(
-  db: Kysely<Database>,
-  id: string,
-  at: Date,
-): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('report_contact').where('report_id', '=', id).execute()
-    const result = await trx
-      .updateTable('community_report')
-      .set({ device_hash: null, account_hash: null, updated_at: at })
-      .where('id', '=', id)
-      .executeTakeFirst()
-    return Number(result.numUpdatedRows) > 0
-  })
 }
 
 /** The reports that may feed the risk layer: of the given types, snapped, not spam, not a counted duplicate. */

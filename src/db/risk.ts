@@ -1,8 +1,6 @@
-import type { Kysely, Selectable, Transaction } from 'kysely'
-import type { Database, RiskSnapshotTable } from './database.js'
+import type { Selectable } from 'kysely'
+import type { Db, RiskSnapshotTable } from './database.js'
 import type { Mode } from './networks.js'
-
-type Db = Kysely<Database> | Transaction<Database>
 
 export type Scheme = 'how' | 'shift'
 

@@ -1,7 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
-import type { Database, ScheduleSlotTable, ScheduleTable } from './database.js'
-
-type Db = Kysely<Database> | Transaction<Database>
+import type { Database, Db, ScheduleSlotTable, ScheduleTable } from './database.js'
 
 export type ScheduleRow = Selectable<ScheduleTable>
 export type SlotRow = Selectable<ScheduleSlotTable>

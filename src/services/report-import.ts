@@ -4,12 +4,8 @@ import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import type { Database } from '../db/database.js'
 import { findNetwork } from '../db/networks.js'
-import {
-  findNearbyReports,
-  incrementReportCount,
-  insertReport,
-  listServiceTypes,
-} from '../db/reports.js'
+import { findNearbyReports, incrementReportCount, insertReport, NO_CONTACT } from '../db/reports.js'
+import { listServiceTypes } from '../db/report-types.js'
 import { areaCell, DEDUPE_WINDOW_MS, findDuplicateTarget } from '../reports/index.js'
 import { zoneClock } from '../time/index.js'
 import type { NetworkCache } from './network-cache.js'
@@ -231,14 +227,7 @@ export async function importReports(
             flag_reason: null,
             import_key: importKey,
           },
-          {
-            email: null,
-            phone: null,
-            firstName: null,
-            lastName: null,
-            deviceId: null,
-            accountId: null,
-          },
+          NO_CONTACT,
         )
         if (duplicateOf) {
           duplicates++

@@ -8,13 +8,13 @@ import {
   countRecentReports,
   countRecentReportsInArea,
   findNearbyReports,
-  findServiceType,
   flagFlood,
   incrementReportCount,
   insertReport,
   lockReportSource,
   type ReportContact,
 } from '../db/reports.js'
+import { findServiceType } from '../db/report-types.js'
 import {
   areaCell,
   checkCaps,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
-import { listLayerReports, listServiceTypes, reportStamp } from '../db/reports.js'
+import { listLayerReports, reportStamp } from '../db/reports.js'
+import { listServiceTypes } from '../db/report-types.js'
 import type { Mode, NetworkVersion } from '../db/networks.js'
 import {
   findRiskConfig,

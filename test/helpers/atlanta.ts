@@ -27,6 +27,13 @@ export interface SeedOptions {
   readonly snapshotAsOf?: string
 }
 
+/** 2022's incidents, the Zone 5 station and risk snapshots as of 4 March 2022: enough to plan a shift that day. */
+export const PLANNABLE_MARCH_2022: SeedOptions = Object.freeze({
+  years: ['2022'],
+  station: true,
+  snapshotAsOf: '2022-03-04T00:00:00-05:00',
+})
+
 /**
  * The Atlanta demo network and, optionally, its real APD incidents, a station and risk snapshots,
  * loaded into a test database through the same services the API uses.

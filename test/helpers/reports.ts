@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs'
+import type { Kysely } from 'kysely'
 import type { DbHandle } from '../../src/db/connect.js'
+import type { Database } from '../../src/db/database.js'
 import { insertNetworkVersion } from '../../src/db/networks.js'
-import { syncServiceTypes } from '../../src/db/reports.js'
-import { parseServiceTypes } from '../../src/reports/index.js'
+import { insertReport, NO_CONTACT, type InsertableReport } from '../../src/db/reports.js'
+import { syncServiceTypes } from '../../src/db/report-types.js'
+import { areaCell, parseServiceTypes } from '../../src/reports/index.js'
 
 /** The bounding box of the central Atlanta extract. */
 export const ATLANTA_BBOX = [-84.438191, 33.7386202, -84.3419625, 33.7858307] as const
@@ -29,4 +32,39 @@ export async function seedReportIntake(handle: DbHandle): Promise<number> {
     }),
   )
   return network.id
+}
+
+/**
+ * Stores an open, unreviewed graffiti report straight into the table (no intake rules, no
+ * contact), with `fields` over those defaults; its area cell follows its position.
+ */
+export async function insertTestReport(
+  db: Kysely<Database>,
+  fields: Pick<InsertableReport, 'id' | 'network_name' | 'lat' | 'lon' | 'requested_at'> &
+    Partial<InsertableReport>,
+): Promise<void> {
+  const report: InsertableReport = {
+    service_code: 'graffiti',
+    status: 'open',
+    review: 'unreviewed',
+    status_notes: null,
+    description: null,
+    attributes: {},
+    address: null,
+    media_url: null,
+    segment_id: null,
+    snap_distance_m: null,
+    updated_at: fields.requested_at,
+    duplicate_of: null,
+    source: 'api',
+    api_key_id: null,
+    device_hash: null,
+    account_hash: null,
+    area_cell: areaCell(fields.lat, fields.lon),
+    flagged: false,
+    flag_reason: null,
+    import_key: null,
+    ...fields,
+  }
+  await db.transaction().execute((trx) => insertReport(trx, report, NO_CONTACT))
 }

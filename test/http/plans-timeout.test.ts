@@ -6,7 +6,7 @@ import type { NetworkCache } from '../../src/services/network-cache.js'
 import { makePlan } from '../../src/services/plans.js'
 import type { RiskService } from '../../src/services/risk.js'
 import { buildTestApp, captureLogs } from '../helpers/app.js'
-import { seedAtlanta } from '../helpers/atlanta.js'
+import { PLANNABLE_MARCH_2022, seedAtlanta } from '../helpers/atlanta.js'
 import { countRows, DIALECTS, openTestDatabase } from '../helpers/db.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -45,11 +45,7 @@ describe.each(DIALECTS)('%s: a plan request that times out', (dialect) => {
 
   beforeAll(async () => {
     handle = await openTestDatabase(dialect)
-    ;({ networks, risk } = await seedAtlanta(handle, {
-      years: ['2022'],
-      station: true,
-      snapshotAsOf: '2022-03-04T00:00:00-05:00',
-    }))
+    ;({ networks, risk } = await seedAtlanta(handle, PLANNABLE_MARCH_2022))
     // graphs and risk context loaded before the request, so its clock starts at the search
     await makePlan(
       { db: handle.db, networks, risk },

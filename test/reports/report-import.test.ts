@@ -2,7 +2,7 @@
 import { createReadStream, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
-import { syncServiceTypes } from '../../src/db/reports.js'
+import { syncServiceTypes } from '../../src/db/report-types.js'
 import { parseServiceTypes } from '../../src/reports/index.js'
 import { NetworkCache } from '../../src/services/network-cache.js'
 import { importReports } from '../../src/services/report-import.js'

@@ -3,13 +3,9 @@ import { createHash, createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
-import {
-  insertReport,
-  reportStamp,
-  syncServiceTypes,
-  updateReport,
-  type InsertableReport,
-} from '../../src/db/reports.js'
+import { NO_CONTACT, reportStamp, type InsertableReport } from '../../src/db/reports.js'
+import { syncServiceTypes } from '../../src/db/report-types.js'
+import { updateReport } from '../../src/db/report-views.js'
 import {
   areaCell,
   DEFAULT_CAPS,
@@ -23,17 +19,9 @@ import {
   type ReportSubmission,
 } from '../../src/services/report-intake.js'
 import { DIALECTS, openTestDatabase } from '../helpers/db.js'
-import { seedReportIntake } from '../helpers/reports.js'
+import { insertTestReport, seedReportIntake } from '../helpers/reports.js'
 
 const TYPES = parseServiceTypes(readFileSync('data/report-types.json', 'utf8'))
-const NO_CONTACT = {
-  email: null,
-  phone: null,
-  firstName: null,
-  lastName: null,
-  deviceId: null,
-  accountId: null,
-}
 const submission = (
   at: { lat: number; lon: number },
   contact: { deviceId?: string; accountId?: string } = {},
@@ -202,40 +190,18 @@ describe.each(DIALECTS)('%s: reportStamp', (dialect) => {
   async function add(serviceCode: string, patch: Partial<InsertableReport> = {}): Promise<string> {
     const id = `stamp-${++n}`
     const at = new Date(Date.UTC(2026, 10, 24, 12, n))
-    await handle.db.transaction().execute((trx) =>
-      insertReport(
-        trx,
-        {
-          id,
-          network_name: 'stamped',
-          service_code: serviceCode,
-          status: 'open',
-          review: 'unreviewed',
-          status_notes: null,
-          description: null,
-          attributes: {},
-          lat: 33.76,
-          lon: -84.39,
-          address: null,
-          media_url: null,
-          segment_id: 'seg-1',
-          snap_distance_m: 3,
-          requested_at: at,
-          updated_at: at,
-          duplicate_of: null,
-          source: 'api',
-          api_key_id: null,
-          device_hash: null,
-          account_hash: null,
-          area_cell: '1:1',
-          flagged: false,
-          flag_reason: null,
-          import_key: null,
-          ...patch,
-        },
-        NO_CONTACT,
-      ),
-    )
+    await insertTestReport(handle.db, {
+      id,
+      network_name: 'stamped',
+      service_code: serviceCode,
+      lat: 33.76,
+      lon: -84.39,
+      segment_id: 'seg-1',
+      snap_distance_m: 3,
+      requested_at: at,
+      area_cell: '1:1',
+      ...patch,
+    })
     return id
   }
 

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
-import { syncServiceTypes } from '../../src/db/reports.js'
+import { syncServiceTypes } from '../../src/db/report-types.js'
 import type { PlanDocument } from '../../src/exports/index.js'
-import { areaCell, parseServiceTypes } from '../../src/reports/index.js'
+import { parseServiceTypes } from '../../src/reports/index.js'
 import { noteVisits } from '../../src/services/plan-reports.js'
 import { DIALECTS, openTestDatabase } from '../helpers/db.js'
+import { insertTestReport } from '../helpers/reports.js'
 
 // SYNTHETIC reports and a hand-made plan: 0.001° of latitude is 111 m
 const DWELL = [-84.39, 33.76] as const
@@ -27,35 +28,14 @@ describe.each(DIALECTS)('%s: planned-visit notes on resident reports', (dialect)
   const report = async (id: string, northM: number, segmentId: string | null) => {
     const lat = DWELL[1] + northM / M_PER_DEG_LAT
     const at = new Date('2022-03-01T00:00:00Z')
-    await handle.db
-      .insertInto('community_report')
-      .values({
-        id,
-        network_name: 'testville',
-        service_code: 'graffiti',
-        status: 'open',
-        review: 'unreviewed',
-        status_notes: null,
-        description: null,
-        attributes: '{}',
-        lat,
-        lon: DWELL[0],
-        address: null,
-        media_url: null,
-        segment_id: segmentId,
-        snap_distance_m: null,
-        requested_at: at,
-        updated_at: at,
-        duplicate_of: null,
-        source: 'api',
-        api_key_id: null,
-        device_hash: null,
-        account_hash: null,
-        area_cell: areaCell(lat, DWELL[0]),
-        flag_reason: null,
-        import_key: null,
-      })
-      .execute()
+    await insertTestReport(handle.db, {
+      id,
+      network_name: 'testville',
+      lat,
+      lon: DWELL[0],
+      segment_id: segmentId,
+      requested_at: at,
+    })
   }
   const notes = async (id: string) =>
     (

@@ -3,10 +3,9 @@ import type { KyselyPlugin, RootOperationNode } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
 import { findNetwork } from '../../src/db/networks.js'
-import { syncServiceTypes } from '../../src/db/reports.js'
+import { syncServiceTypes } from '../../src/db/report-types.js'
 import { findSnapshot } from '../../src/db/risk.js'
 import { parseServiceTypes } from '../../src/reports/index.js'
-import { areaCell } from '../../src/reports/index.js'
 import type { NetworkCache } from '../../src/services/network-cache.js'
 import {
   createPlan,
@@ -16,8 +15,9 @@ import {
   type PlanInput,
 } from '../../src/services/plans.js'
 import type { RiskService } from '../../src/services/risk.js'
-import { seedAtlanta } from '../helpers/atlanta.js'
+import { PLANNABLE_MARCH_2022, seedAtlanta } from '../helpers/atlanta.js'
 import { countRows, DIALECTS, openTestDatabase } from '../helpers/db.js'
+import { insertTestReport } from '../helpers/reports.js'
 
 /**
  * A two-way street piece south-west of downtown that the rest of the Atlanta drive network reaches
@@ -52,11 +52,7 @@ describe.each(DIALECTS)('%s: createPlan stores nothing for an abandoned request'
 
   beforeAll(async () => {
     handle = await openTestDatabase(dialect)
-    ;({ networks, risk } = await seedAtlanta(handle, {
-      years: ['2022'],
-      station: true,
-      snapshotAsOf: '2022-03-04T00:00:00-05:00',
-    }))
+    ;({ networks, risk } = await seedAtlanta(handle, PLANNABLE_MARCH_2022))
     await syncServiceTypes(
       handle.db,
       parseServiceTypes(readFileSync('data/report-types.json', 'utf8')),
@@ -83,35 +79,13 @@ describe.each(DIALECTS)('%s: createPlan stores nothing for an abandoned request'
     const { document } = await makePlan({ db: handle.db, networks, risk }, input)
     const [lon, lat] = document.units[0]!.stops[0]!.position
     const at = new Date('2022-03-01T00:00:00Z')
-    await handle.db
-      .insertInto('community_report')
-      .values({
-        id: 'report-near-stop',
-        network_name: 'atlanta',
-        service_code: 'graffiti',
-        status: 'open',
-        review: 'unreviewed',
-        status_notes: null,
-        description: null,
-        attributes: '{}',
-        lat,
-        lon,
-        address: null,
-        media_url: null,
-        segment_id: null,
-        snap_distance_m: null,
-        requested_at: at,
-        updated_at: at,
-        duplicate_of: null,
-        source: 'api',
-        api_key_id: null,
-        device_hash: null,
-        account_hash: null,
-        area_cell: areaCell(lat, lon),
-        flag_reason: null,
-        import_key: null,
-      })
-      .execute()
+    await insertTestReport(handle.db, {
+      id: 'report-near-stop',
+      network_name: 'atlanta',
+      lat,
+      lon,
+      requested_at: at,
+    })
     const notes = async () =>
       (
         await handle.db

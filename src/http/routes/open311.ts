@@ -1,12 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
-import {
-  findReportView,
-  listServiceTypes,
-  findServiceType,
-  type ReportView,
-} from '../../db/reports.js'
+import { listServiceTypes, findServiceType } from '../../db/report-types.js'
+import { findReportView, type ReportView } from '../../db/report-views.js'
 import { ReportRefused, submitReport } from '../../services/report-intake.js'
 import { reportPlacement } from '../../services/report-placement.js'
 import type { ServiceType } from '../../reports/index.js'

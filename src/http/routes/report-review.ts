@@ -6,12 +6,12 @@ import {
   findReportView,
   listReportViews,
   updateReport,
-} from '../../db/reports.js'
+  type ReportView,
+} from '../../db/report-views.js'
 import type { AppDeps } from '../app.js'
 import { AppError } from '../errors.js'
 import { problemResponses } from '../schemas.js'
 import { RequestSchema, toOpen311 } from './open311.js'
-import type { ReportView } from '../../db/reports.js'
 
 const Review = Type.Union([
   Type.Literal('unreviewed'),
