@@ -4,8 +4,13 @@ import { uuidv7 } from 'uuidv7'
 import type { DbHandle } from '../db/connect.js'
 import { withBulkTransaction, type BulkTransaction, type CopyValue } from '../db/bulk.js'
 import {
-  closeAbandonedUpload,
   createIncidentStage,
+  mergeStagedIncidents,
+  REJECT_ROW_COLUMNS,
+  stageIncidents,
+} from '../db/incidents.js'
+import {
+  closeAbandonedUpload,
   findCompletedUploadWithFile,
   findUpload,
   findUploadByKey,
@@ -14,12 +19,9 @@ import {
   isIdempotencyKeyTaken,
   refreshUploadHeartbeat,
   releaseUploadKey,
-  mergeStagedIncidents,
-  REJECT_ROW_COLUMNS,
-  stageIncidents,
   UploadNotRunning,
   type UploadRecord,
-} from '../db/incidents.js'
+} from '../db/uploads.js'
 import {
   adoptNetworkTimezone,
   findNetwork,

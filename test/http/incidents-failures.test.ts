@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
 import { countIncidentSnaps } from '../../src/db/incident-snaps.js'
 import { findNetwork } from '../../src/db/networks.js'
-import { findUpload, insertUpload } from '../../src/db/incidents.js'
+import { findUpload, insertUpload } from '../../src/db/uploads.js'
 import {
   isStaleUpload,
   UPLOAD_HEARTBEAT_MS,
@@ -29,8 +29,8 @@ const hooks = vi.hoisted(() => ({
   combine: undefined as (() => void) | undefined,
 }))
 
-vi.mock('../../src/db/incidents.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src/db/incidents.js')>()
+vi.mock('../../src/db/uploads.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/db/uploads.js')>()
   return {
     ...real,
     findUploadByKey: async (...args: Parameters<typeof real.findUploadByKey>) => {
@@ -38,6 +38,12 @@ vi.mock('../../src/db/incidents.js', async (importOriginal) => {
       await hooks.afterKeyLookup?.()
       return found
     },
+  }
+})
+vi.mock('../../src/db/incidents.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/db/incidents.js')>()
+  return {
+    ...real,
     mergeStagedIncidents: async (...args: Parameters<typeof real.mergeStagedIncidents>) => {
       await hooks.beforeMerge?.(args[0] as never)
       return real.mergeStagedIncidents(...args)

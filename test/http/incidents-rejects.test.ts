@@ -4,7 +4,7 @@ import { Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { DbHandle } from '../../src/db/connect.js'
-import { finishUpload, insertUpload } from '../../src/db/incidents.js'
+import { finishUpload, insertUpload } from '../../src/db/uploads.js'
 import { buildTestApp, captureLogs } from '../helpers/app.js'
 import { DIALECTS, openTestDatabase } from '../helpers/db.js'
 

@@ -9,7 +9,7 @@ import {
   insertUpload,
   refreshUploadHeartbeat,
   UploadNotRunning,
-} from '../../src/db/incidents.js'
+} from '../../src/db/uploads.js'
 import { UPLOAD_STALE_MS } from '../../src/services/incident-upload.js'
 import { buildTestApp, multipart } from '../helpers/app.js'
 import { seedAtlanta } from '../helpers/atlanta.js'

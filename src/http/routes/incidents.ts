@@ -2,7 +2,8 @@ import { pipeline, Readable } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { findUpload, listRejects, type UploadRecord } from '../../db/incidents.js'
+import { listRejects } from '../../db/incidents.js'
+import { findUpload, type UploadRecord } from '../../db/uploads.js'
 import {
   createRejectsCsvStream,
   IngestFileError,
